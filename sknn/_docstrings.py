@@ -1,0 +1,110 @@
+"""Parameter and attribute descriptions that every sknn estimator shares.
+
+Each estimator's docstring has the markers ``%(engine_parameters)s`` and
+``%(engine_attributes)s``; :func:`fill_docstring` replaces them, so the text is
+written once and numpydoc, Sphinx and ``help()`` see the full docstring.
+"""
+
+ENGINE_PARAMETERS = """\
+alpha : float, default=1e-4
+        Strength of the L2 penalty ``alpha * sum ||W||^2`` on the weights
+        (intercepts are not penalised). Its gradient ``2 alpha W`` is weight decay.
+        Note: scikit-learn's MLPClassifier uses ``alpha / 2 * ||W||^2 / n_samples``.
+
+    batch_size : int or "auto", default="auto"
+        Samples per mini-batch; "auto" means ``min(200, n_samples)``.
+
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        Step-size schedule, as in scikit-learn: "constant" keeps
+        ``learning_rate_init``; "invscaling" uses ``learning_rate_init / (t + 1) **
+        power_t`` with t the samples seen; "adaptive" divides the rate by 5 each time
+        the monitored loss fails to improve by ``tol`` for ``n_iter_no_change``
+        epochs, and stops when it falls below 1e-6.
+
+    learning_rate_init : float, default=%(learning_rate_init)s
+        Initial step size ``eta``. %(learning_rate_init_why)s
+
+    power_t : float, default=0.5
+        Exponent of the "invscaling" schedule.
+
+    max_iter : int, default=200
+        Maximum number of epochs (passes over the training data) in ``fit``.
+
+    shuffle : bool, default=True
+        Draw a new permutation of the samples every epoch.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, shuffling, the validation split and dropout. Pass an
+        int for reproducible results.
+
+    tol : float, default=1e-4
+        Least decrease of the monitored loss that counts as an improvement.
+
+    verbose : bool, default=False
+        Print one line per epoch: epoch, training loss, validation loss and
+        accuracy (with early stopping), and seconds.
+
+    warm_start : bool, default=False
+        Continue ``fit`` from the previous solution instead of initialising anew.
+
+    momentum : float, default=0.9
+        Momentum ``mu`` of the update ``v <- mu v - eta grad J``, ``w <- w + v``.
+
+    nesterovs_momentum : bool, default=True
+        Use Nesterov's momentum.
+
+    early_stopping : bool, default=False
+        Hold out a stratified ``validation_fraction`` of the training data, monitor
+        the validation cross-entropy, stop when it has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs, and restore the parameters of the epoch with
+        the lowest validation loss. Without it the training loss is monitored.
+
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping; in (0, 1).
+
+    n_iter_no_change : int, default=10
+        Epochs without an improvement of ``tol`` before stopping (the patience)."""
+
+ENGINE_ATTRIBUTES = """\
+classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string feature names.
+
+    n_iter_ : int
+        Epochs run by the last ``fit`` (for ``partial_fit``, all epochs so far).
+
+    t_ : int
+        Training samples seen, over all calls: the time step of "invscaling".
+
+    loss_ : float
+        The objective J averaged over the last epoch.
+
+    loss_curve_ : list of float
+        The objective J (cross-entropy plus penalty) averaged over each epoch.
+
+    best_loss_ : float or None
+        Lowest entry of ``loss_curve_``; None with early stopping.
+
+    validation_loss_curve_ : list of float or None
+        Validation cross-entropy after each epoch; None without early stopping.
+
+    validation_scores_ : list of float or None
+        Validation accuracy after each epoch; None without early stopping.
+
+    best_validation_loss_ : float or None
+        Lowest validation loss, whose parameters were restored; None without
+        early stopping."""
+
+
+def fill_docstring(cls, **values):
+    """Put the shared parameter and attribute text into ``cls.__doc__``."""
+    values = {"learning_rate_init_why": "", **values}
+    values["engine_parameters"] = ENGINE_PARAMETERS % values
+    values["engine_attributes"] = ENGINE_ATTRIBUTES
+    cls.__doc__ = cls.__doc__ % values
+    return cls

@@ -1,0 +1,115 @@
+"""LogisticRegressionGD: sigmoid units trained on the binary cross-entropy."""
+
+from ._docstrings import fill_docstring
+from ._linear import LinearClassifierGD
+
+
+class LogisticRegressionGD(LinearClassifierGD):
+    r"""Logistic regression trained by mini-batch gradient descent with momentum.
+
+    A binary problem has one sigmoid unit; K > 2 classes have K sigmoid units,
+    one per class against the rest, trained jointly as one matrix. For a batch of
+    N samples with features ``x_i``, targets ``t_i`` in {0, 1} (per unit) and
+    sample weights ``s_i`` normalised to mean 1 over the training set:
+
+    .. math::
+
+        \hat y_i = \sigma(z_i) = \frac{1}{1 + e^{-z_i}}, \qquad z_i = w^\top x_i + b
+
+        C = -\frac{1}{N} \sum_i s_i \left[ t_i \log \hat y_i
+            + (1 - t_i) \log (1 - \hat y_i) \right]
+
+        \frac{\partial C}{\partial w} = -\frac{1}{N} \sum_i s_i (t_i - \hat y_i) x_i,
+        \qquad
+        \frac{\partial C}{\partial b} = -\frac{1}{N} \sum_i s_i (t_i - \hat y_i)
+
+    and the objective is ``J = C + alpha ||W||^2`` (summed over units), whose
+    weight gradient gains ``2 alpha W``. The derivative follows from
+    ``sigma'(z) = sigma(z) (1 - sigma(z))``, which cancels the denominators of the
+    cross-entropy's derivative. ``C`` is computed from the logits as
+    ``-log sigma(z) + (1 - t) z``, finite for any finite z.
+
+    ``predict_proba`` is ``[1 - sigma(z), sigma(z)]`` for a binary problem and the
+    row-normalised sigmoid outputs otherwise, as scikit-learn does for
+    one-vs-rest.
+
+    Parameters
+    ----------
+    %(engine_parameters)s
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+        Weights of the sigmoid units (one row per unit).
+
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        Intercepts of the sigmoid units.
+
+    %(engine_attributes)s
+
+    See Also
+    --------
+    SoftmaxGD : Multinomial (softmax) regression on the same engine.
+    sklearn.linear_model.LogisticRegression : scikit-learn's exact solvers.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sknn import LogisticRegressionGD
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> model = make_pipeline(StandardScaler(), LogisticRegressionGD(random_state=0))
+    >>> model.fit(X, y).score(X, y) > 0.97
+    True
+    >>> model[-1].coef_.shape
+    (1, 30)
+    """
+
+    _output = "logistic"
+
+    def __init__(
+        self,
+        *,
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.01,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+    ):
+        super().__init__(
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+        )
+
+    def _n_outputs(self, n_classes):
+        """One sigmoid unit for two classes, else one per class."""
+        return 1 if n_classes == 2 else n_classes
+
+
+fill_docstring(LogisticRegressionGD, learning_rate_init=0.01)

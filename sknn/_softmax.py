@@ -1,0 +1,106 @@
+"""SoftmaxGD: multinomial (softmax) regression trained on the cross-entropy."""
+
+from ._docstrings import fill_docstring
+from ._linear import LinearClassifierGD
+
+
+class SoftmaxGD(LinearClassifierGD):
+    r"""Softmax (multinomial logistic) regression trained by mini-batch gradient descent.
+
+    K output units, one per class, for every K >= 2 (a binary problem too). For a
+    batch of N samples with one-hot targets ``Y`` and sample weights ``s_i``
+    normalised to mean 1 over the training set:
+
+    .. math::
+
+        \hat y_{ik} = \frac{e^{z_{ik}}}{\sum_{k'} e^{z_{ik'}}}, \qquad Z = X W + b
+
+        C = -\frac{1}{N} \sum_i s_i \log \hat y_{i, y_i}
+
+        \frac{\partial C}{\partial W} = -\frac{1}{N} X^\top S (Y - \hat Y), \qquad
+        \frac{\partial C}{\partial b} = -\frac{1}{N} \mathbf{1}^\top S (Y - \hat Y)
+
+    with ``S = diag(s)``, and the objective is ``J = C + alpha ||W||^2``, whose
+    weight gradient gains ``2 alpha W``. The derivative uses
+    ``d yhat_k / d z_k' = yhat_k ([k = k'] - yhat_k')``. ``C`` is computed as
+    ``logsumexp(z_i) - z_{i, y_i}``, finite for any finite logits.
+
+    For two classes ``decision_function`` returns ``z_1 - z_0``, whose sign gives
+    the prediction.
+
+    Parameters
+    ----------
+    %(engine_parameters)s
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_classes, n_features)
+        Weights, one row per class.
+
+    intercept_ : ndarray of shape (n_classes,)
+        Intercepts, one per class.
+
+    %(engine_attributes)s
+
+    See Also
+    --------
+    LogisticRegressionGD : Sigmoid units, one-vs-rest.
+    MLPClassifierGD : The same output layer behind hidden layers.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sknn import SoftmaxGD
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = make_pipeline(StandardScaler(), SoftmaxGD(random_state=0))
+    >>> model.fit(X, y).score(X, y) > 0.95
+    True
+    >>> model[-1].predict_proba(X[:1]).sum().round(6)
+    np.float64(1.0)
+    """
+
+    _output = "softmax"
+
+    def __init__(
+        self,
+        *,
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.01,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+    ):
+        super().__init__(
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+        )
+
+
+fill_docstring(SoftmaxGD, learning_rate_init=0.01)
