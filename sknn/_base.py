@@ -17,7 +17,8 @@ scikit-learn's MLPClassifier, alpha is neither halved nor divided by the batch s
 
 import time
 import warnings
-from dataclasses import dataclass, field, replace
+import copy
+from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 from numbers import Integral, Real
 
@@ -44,6 +45,13 @@ from ._optimizers import (
     SGDMomentum,
     invscaling_learning_rate,
 )
+
+
+#: What ``monitor`` may ask the engine to record, beyond the loss curves.
+MONITORS = {
+    "train_score": "training accuracy after each epoch, in train_scores_",
+    "batch_loss": "the objective of each mini-batch, in batch_loss_curve_",
+}
 
 
 class Parameters:
@@ -111,6 +119,8 @@ class TrainingState:
     loss_curve: list = field(default_factory=list)
     validation_loss_curve: list = field(default_factory=list)
     validation_scores: list = field(default_factory=list)
+    train_scores: list = field(default_factory=list)
+    batch_loss_curve: list = field(default_factory=list)
 
 
 class Problem(NamedTuple):
@@ -163,6 +173,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
             Interval(Integral, 1, None, closed="left"),
             Options(Real, {np.inf}),
         ],
+        "monitor": [None, StrOptions(set(MONITORS)), list, tuple],
     }
 
     #: 'logistic' (sigmoid units) or 'softmax'; see ``_losses.OUTPUT_UNITS``.
@@ -187,6 +198,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         early_stopping,
         validation_fraction,
         n_iter_no_change,
+        monitor,
     ):
         self.alpha = alpha
         self.batch_size = batch_size
@@ -204,6 +216,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.monitor = monitor
 
     # ------------------------------------------------------------------ model hooks
     def _n_outputs(self, n_classes):
@@ -211,7 +224,21 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         return n_classes
 
     def _check_trainable(self):
-        """Raise if the hyper-parameters make the objective non-deterministic."""
+        """Check what the parameter constraints cannot express."""
+        self._monitored()
+
+    def _monitored(self):
+        """The set of names in ``monitor``, checked."""
+        if self.monitor is None:
+            return set()
+        names = {self.monitor} if isinstance(self.monitor, str) else set(self.monitor)
+        unknown = names - set(MONITORS)
+        if unknown:
+            raise ValueError(
+                f"The 'monitor' parameter of {type(self).__name__} got unknown entries "
+                f"{sorted(unknown)}; allowed: {sorted(MONITORS)}."
+            )
+        return names
 
     # ------------------------------------------------------------------ fitting
     @_fit_context(prefer_skip_nested_validation=True)
@@ -312,17 +339,11 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
             weights, intercepts = self._get_weights_intercepts()
             params = Parameters(weight_shapes, np.asarray(weights[0]).dtype)
             params.assign(weights, intercepts, self._parameter_names(len(weight_shapes)))
-            previous = self._training_state
-            velocity = previous.velocity
-            if velocity.shape != params.flat.shape:
-                velocity = np.zeros_like(params.flat)
-            state = replace(
-                previous,
-                velocity=velocity.astype(params.flat.dtype),
-                loss_curve=list(previous.loss_curve),
-                validation_loss_curve=list(previous.validation_loss_curve),
-                validation_scores=list(previous.validation_scores),
-            )
+            # A copy: the fitted state stays as it was if this call fails.
+            state = TrainingState(**copy.deepcopy(self._training_state))
+            if state.velocity.shape != params.flat.shape:
+                state.velocity = np.zeros_like(params.flat)
+            state.velocity = state.velocity.astype(params.flat.dtype, copy=False)
         else:
             params = Parameters(weight_shapes, X.dtype)
             self._initialize_weights(params.weights, rng)
@@ -422,6 +443,8 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         best_params = params.flat.copy() if early_stopping else None
         shuffle = self.shuffle and batch_size < n_samples  # one full batch: order is moot
         alpha = self.alpha
+        monitored = self._monitored()
+        record_batch_loss = "batch_loss" in monitored
 
         epoch = 0
         converged = False
@@ -443,6 +466,8 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
                         self._raise_diverged(state.n_iter + 1)
                     optimizer.step(params.flat, grads.flat)
                     accumulated_loss += loss * X_batch.shape[0]
+                    if record_batch_loss:
+                        state.batch_loss_curve.append(loss)
 
                 state.n_iter += 1
                 state.t += n_samples
@@ -459,6 +484,10 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
                     improved = state.loss_curve[-1] < state.best_loss - self.tol
                     state.best_loss = min(state.best_loss, state.loss_curve[-1])
                 state.no_improvement_count = 0 if improved else state.no_improvement_count + 1
+                if "train_score" in monitored:
+                    Z = self._logits(X, params.weights, params.intercepts)
+                    correct = self._predict_indices(Z) == y
+                    state.train_scores.append(float(np.average(correct, weights=sample_weight)))
                 if self.verbose:
                     self._print_progress(state, time.perf_counter() - epoch_start)
 
@@ -533,12 +562,16 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         self._set_weights_intercepts(
             [w.copy() for w in params.weights], [b.copy() for b in params.intercepts]
         )
-        self._training_state = state
+        # Plain numbers, lists and arrays only, so that skops can load it safely.
+        self._training_state = asdict(state)
         # fit reports its own epochs, as scikit-learn does; partial_fit the running total.
         self.n_iter_ = state.n_iter if incremental else epochs_this_call
         self.t_ = state.t
         self.loss_curve_ = list(state.loss_curve)
         self.loss_ = state.loss_curve[-1] if state.loss_curve else None
+        monitored = self._monitored()
+        self.train_scores_ = list(state.train_scores) if "train_score" in monitored else None
+        self.batch_loss_curve_ = list(state.batch_loss_curve) if "batch_loss" in monitored else None
         if state.validation_loss_curve:
             self.validation_loss_curve_ = list(state.validation_loss_curve)
             self.validation_scores_ = list(state.validation_scores)

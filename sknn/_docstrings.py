@@ -63,7 +63,14 @@ alpha : float, default=1e-4
         Share of the training data held out for early stopping; in (0, 1).
 
     n_iter_no_change : int, default=10
-        Epochs without an improvement of ``tol`` before stopping (the patience)."""
+        Epochs without an improvement of ``tol`` before stopping (the patience).
+
+    monitor : str or list of str, default=None
+        What else to record while training, when asked (the default records only
+        the loss curves, and costs nothing more): "train_score", the accuracy on
+        the training data after each epoch (one extra forward pass per epoch), in
+        ``train_scores_``; "batch_loss", the objective of each mini-batch against
+        the time step, in ``batch_loss_curve_``."""
 
 ENGINE_ATTRIBUTES = """\
 classes_ : ndarray of shape (n_classes,)
@@ -95,6 +102,14 @@ classes_ : ndarray of shape (n_classes,)
 
     validation_scores_ : list of float or None
         Validation accuracy after each epoch; None without early stopping.
+
+    train_scores_ : list of float or None
+        Training accuracy after each epoch, when ``monitor`` asks for
+        "train_score"; else None.
+
+    batch_loss_curve_ : list of float or None
+        Objective of each mini-batch, when ``monitor`` asks for "batch_loss";
+        else None.
 
     best_validation_loss_ : float or None
         Lowest validation loss, whose parameters were restored; None without

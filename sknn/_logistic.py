@@ -87,6 +87,7 @@ class LogisticRegressionGD(LinearClassifierGD):
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
+        monitor=None,
     ):
         super().__init__(
             alpha=alpha,
@@ -105,6 +106,7 @@ class LogisticRegressionGD(LinearClassifierGD):
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
+            monitor=monitor,
         )
 
     def _n_outputs(self, n_classes):

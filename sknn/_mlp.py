@@ -180,6 +180,7 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
+        monitor=None,
     ):
         super().__init__(
             alpha=alpha,
@@ -198,6 +199,7 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
+            monitor=monitor,
         )
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation

@@ -82,6 +82,7 @@ class SoftmaxGD(LinearClassifierGD):
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
+        monitor=None,
     ):
         super().__init__(
             alpha=alpha,
@@ -100,6 +101,7 @@ class SoftmaxGD(LinearClassifierGD):
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
+            monitor=monitor,
         )
 
 
