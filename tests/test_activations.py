@@ -1,0 +1,56 @@
+"""Each activation against its definition, and its derivative against finite differences."""
+
+import numpy as np
+import pytest
+
+from sknn._activations import ACTIVATIONS
+
+DEFINITIONS = {
+    "identity": lambda z: z,
+    "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+    "tanh": np.tanh,
+    "lecun_tanh": lambda z: 1.7159 * np.tanh(2 * z / 3),
+    "relu": lambda z: np.maximum(z, 0),
+}
+
+
+def test_every_activation_has_a_definition_here():
+    assert set(ACTIVATIONS) == set(DEFINITIONS)
+
+
+@pytest.mark.parametrize("name", sorted(DEFINITIONS))
+def test_forward_matches_definition_in_place(name):
+    Z = np.linspace(-6, 6, 101).reshape(1, -1)
+    expected = DEFINITIONS[name](Z.copy())
+    A = Z.copy()
+    ACTIVATIONS[name].forward(A)
+    np.testing.assert_allclose(A, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(DEFINITIONS))
+def test_derivative_from_output_matches_central_differences(name):
+    # Points away from relu's kink at 0, where the derivative is undefined.
+    Z = np.linspace(-4, 4, 80).reshape(2, -1) + 0.0123
+    h = 1e-6
+    numeric = (DEFINITIONS[name](Z + h) - DEFINITIONS[name](Z - h)) / (2 * h)
+    A = Z.copy()
+    ACTIVATIONS[name].forward(A)
+    upstream = np.random.RandomState(0).normal(size=Z.shape)
+    delta = upstream.copy()
+    ACTIVATIONS[name].derivative(A, delta)
+    np.testing.assert_allclose(delta, upstream * numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_lecun_tanh_maps_plus_minus_one_to_themselves():
+    Z = np.array([[-1.0, 1.0]])
+    ACTIVATIONS["lecun_tanh"].forward(Z)
+    np.testing.assert_allclose(Z, [[-1.0, 1.0]], atol=2e-4)
+
+
+@pytest.mark.parametrize("name", sorted(DEFINITIONS))
+def test_float32_stays_float32_and_extremes_stay_finite(name):
+    Z = np.array([[-1e4, -50.0, 0.0, 50.0, 1e4]], dtype=np.float32)
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        ACTIVATIONS[name].forward(Z)
+    assert Z.dtype == np.float32
+    assert np.isfinite(Z).all()
