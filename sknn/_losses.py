@@ -105,9 +105,8 @@ def logistic_proba(Z):
     """Probabilities of sigmoid units, normalised as one-vs-rest does."""
     if Z.shape[1] == 1:
         return np.hstack([expit(-Z), expit(Z)])
-    P = expit(Z)
-    P /= P.sum(axis=1, keepdims=True)
-    return P
+    # Normalised in log space: every sigmoid of a row may underflow to 0.
+    return np.exp(logistic_log_proba(Z))
 
 
 class OutputUnit(NamedTuple):
