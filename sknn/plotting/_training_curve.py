@@ -133,7 +133,8 @@ class TrainingCurveDisplay:
             Axes to draw on; a new figure and axes when None.
 
         name : str, default=None
-            Name for the legend; the estimator's class name when None.
+            Name for the legend; the estimator's class name when None, and none
+            when ``""``.
 
         Returns
         -------
@@ -181,7 +182,7 @@ class TrainingCurveDisplay:
             Axes to draw on; a new figure and axes when None.
 
         name : str, default=None
-            Name for the legend; ``estimator_name`` when None.
+            Name for the legend; ``estimator_name`` when None, and none when ``""``.
 
         mark_best_epoch : bool, default=True
             Whether to draw a vertical dotted line at the epoch of least
@@ -205,7 +206,7 @@ class TrainingCurveDisplay:
         for key, values in curves.items():
             values = np.asarray(values, dtype=float)
             steps = np.arange(1, values.size + 1)
-            label = key if name is None else f"{key} ({name})"
+            label = f"{key} ({name})" if name else key
             if key.startswith("validation"):
                 # The validation curve takes the colour of its training curve, dashed.
                 (line,) = ax.plot(steps, values, "--", color=training_color, label=label)
