@@ -54,7 +54,8 @@ class SoftmaxGD(LinearClassifierGD):
     >>> from sklearn.preprocessing import StandardScaler
     >>> from sknn import SoftmaxGD
     >>> X, y = load_iris(return_X_y=True)
-    >>> model = make_pipeline(StandardScaler(), SoftmaxGD(random_state=0))
+    >>> softmax = SoftmaxGD(learning_rate_init=0.1, max_iter=300, random_state=0)
+    >>> model = make_pipeline(StandardScaler(), softmax)
     >>> model.fit(X, y).score(X, y) > 0.95
     True
     >>> model[-1].predict_proba(X[:1]).sum().round(6)
