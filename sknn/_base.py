@@ -295,16 +295,19 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
             )
         else:
             X_val = y_val = sample_weight_val = None
-        self._train(
-            problem,
-            X,
-            y,
-            _normalise(sample_weight),
-            X_val,
-            y_val,
-            _normalise(sample_weight_val),
-            incremental,
-        )
+        # Overflow on the way to divergence is no news: _train checks the loss and the
+        # parameters and raises _raise_diverged's error, instead of a RuntimeWarning each.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            self._train(
+                problem,
+                X,
+                y,
+                _normalise(sample_weight),
+                X_val,
+                y_val,
+                _normalise(sample_weight_val),
+                incremental,
+            )
         return self
 
     def _prepare(self, X, y, sample_weight, classes=None, incremental=False):
@@ -314,6 +317,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         that fails later leaves a fitted estimator as it was.
         """
         continuing = (incremental or self.warm_start) and hasattr(self, "classes_")
+        _check_label_types(y, "y")  # before numpy turns a mixed list into strings
         X, y = validate_data(
             self,
             X,
@@ -371,6 +375,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
                     "classes must be passed on the first call to partial_fit: the list of "
                     "every label that any call may contain."
                 )
+            _check_label_types(classes, "classes")
             classes = np.unique(classes)
         else:
             classes = np.unique(y)
@@ -384,7 +389,8 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         if len(classes) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes in the data, "
-                f"but the data contains only one class: {classes[0]!r}."
+                f"but the data contains only one class: {classes.tolist()[0]!r}. "
+                "Pass data with at least 2 distinct labels in y."
             )
         return classes, np.searchsorted(classes, y)
 
@@ -448,6 +454,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
 
         epoch = 0
         converged = False
+        n_iter_before = state.n_iter  # epochs of earlier calls (warm_start, partial_fit)
         try:
             for epoch in range(1, max_epochs + 1):
                 epoch_start = time.perf_counter()
@@ -507,14 +514,39 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
                             print(self._stopping_message(early_stopping))
                         break
         except KeyboardInterrupt:
+            # The batch in flight never completed its gradient, so its update is dropped:
+            # the parameters are those after the last completed update. Only completed
+            # epochs count, so n_iter_ == len(loss_curve_) as after any fit.
+            interrupted_epoch = epoch
+            epoch = state.n_iter - n_iter_before
+            if early_stopping and state.validation_loss_curve:
+                kept = "the parameters of the epoch with the best validation loss"
+            else:
+                # Nothing validated yet: the trained parameters beat the initial ones.
+                if early_stopping:
+                    best_params[...] = params.flat
+                kept = "the parameters after the last completed mini-batch"
             warnings.warn(
-                f"Training interrupted (KeyboardInterrupt) in epoch {epoch}; keeping the "
-                + ("parameters of the best validation epoch." if early_stopping else "current parameters."),
+                f"Training interrupted (KeyboardInterrupt) during epoch {interrupted_epoch}"
+                f" of this call; keeping {kept}. The unfinished epoch is not counted in "
+                "n_iter_ or loss_curve_.",
                 UserWarning,
             )
             converged = True
 
-        if not converged and not incremental:
+        losses_this_call = state.loss_curve[n_iter_before:]
+        rising = len(losses_this_call) >= 2 and losses_this_call[-1] > losses_this_call[0]
+        if rising and not incremental:
+            # A finite loss that grows is divergence too; "raise the learning rate" would be
+            # the wrong advice.
+            warnings.warn(
+                f"The training loss rose from {losses_this_call[0]:.4g} in epoch "
+                f"{n_iter_before + 1} to {losses_this_call[-1]:.4g} in epoch {state.n_iter}: "
+                "the optimization is diverging. Lower learning_rate_init, or scale the "
+                "features (for example with StandardScaler).",
+                ConvergenceWarning,
+            )
+        elif not converged and not incremental:
             warnings.warn(
                 f"Stochastic optimizer: maximum iterations ({max_epochs}) reached and the "
                 "optimization hasn't converged yet. Increase max_iter, or raise the "
@@ -552,8 +584,8 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         raise FloatingPointError(
             f"Training diverged in epoch {epoch}: the loss or the parameters became "
             "infinite or NaN. Lower learning_rate_init, scale the features (for example "
-            "with StandardScaler), or raise alpha. The estimator keeps the parameters it "
-            "had before this call."
+            "with StandardScaler), or raise alpha. An estimator fitted before this call "
+            "keeps the parameters it had."
         )
 
     def _store(self, params, state, classes, epochs_this_call, incremental):
@@ -717,6 +749,28 @@ class _BatchGatherer:
         if self.sample_weight is not None:
             sample_weight = np.take(self.sample_weight, indices, out=self.sample_weight_buffer[:n], mode="clip")
         return X_batch, y_batch, sample_weight
+
+
+def _check_label_types(labels, name):
+    """Reject labels that mix strings with numbers: classes must be sortable."""
+    # np.asarray would make ["a", 1] the strings ["a", "1"]: look at the Python objects.
+    labels = np.asarray(labels, dtype=None if hasattr(labels, "dtype") else object)
+    if labels.dtype != object:
+        return
+    kinds = {}
+    for label in labels.ravel():
+        if isinstance(label, str):
+            kind = "string"
+        else:
+            kind = "number" if isinstance(label, Real) else type(label).__name__
+        kinds.setdefault(kind, label)
+    if len(kinds) > 1:
+        examples = ", ".join(f"{label!r} ({kind})" for kind, label in sorted(kinds.items()))
+        raise ValueError(
+            f"{name} mixes labels of different types: {examples}. Labels must be all "
+            "strings or all numbers; convert them to one type first, for example "
+            "with np.asarray(y, dtype=str)."
+        )
 
 
 def _normalise(sample_weight):
