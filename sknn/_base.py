@@ -19,7 +19,7 @@ import time
 import warnings
 import copy
 from dataclasses import asdict, dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from numbers import Integral, Real
 
 import numpy as np
@@ -45,6 +45,13 @@ from ._optimizers import (
     SGDMomentum,
     invscaling_learning_rate,
 )
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+    from typing_extensions import Self, TypeAlias
+
+    #: What ``X`` may be: anything ``np.asarray`` accepts, or a scipy.sparse matrix.
+    MatrixLike: TypeAlias = "ArrayLike | sp.spmatrix"
 
 
 #: What ``monitor`` may ask the engine to record, beyond the loss curves.
@@ -242,7 +249,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fitting
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: "MatrixLike", y: "ArrayLike", sample_weight: "ArrayLike | None" = None) -> "Self":
         """Fit the model by mini-batch gradient descent.
 
         Parameters
@@ -263,7 +270,13 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         return self._fit(X, y, sample_weight=sample_weight, incremental=False)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(
+        self,
+        X: "MatrixLike",
+        y: "ArrayLike",
+        classes: "ArrayLike | None" = None,
+        sample_weight: "ArrayLike | None" = None,
+    ) -> "Self":
         """Train for one epoch over the given data, continuing from the current state.
 
         Parameters
@@ -644,7 +657,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
             return (Z[:, 0] > 0).astype(np.intp)
         return Z.argmax(axis=1)
 
-    def decision_function(self, X):
+    def decision_function(self, X: "MatrixLike") -> np.ndarray:
         """Logits of the output units.
 
         Parameters
@@ -665,7 +678,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
             return Z[:, 1] - Z[:, 0]
         return Z
 
-    def predict(self, X):
+    def predict(self, X: "MatrixLike") -> np.ndarray:
         """Predict the class of each sample, the one of largest probability.
 
         Parameters
@@ -681,7 +694,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         Z = self._decision_logits(X)
         return self.classes_[self._predict_indices(Z)]
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: "MatrixLike") -> np.ndarray:
         """Probability of each class.
 
         Parameters
@@ -696,7 +709,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         """
         return OUTPUT_UNITS[self._output].proba(self._decision_logits(X))
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: "MatrixLike") -> np.ndarray:
         """Logarithm of the probability of each class, computed from the logits.
 
         Parameters
