@@ -5,7 +5,7 @@ import inspect
 from sklearn.base import BaseEstimator
 
 
-def all_estimators():
+def all_estimators() -> list[tuple[str, type]]:
     """Every public estimator class of sknn, sorted by name.
 
     Returns

@@ -1,10 +1,24 @@
 """Compare an estimator's hand-derived gradient with central finite differences."""
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from sklearn.base import clone
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
-def check_gradients(estimator, X, y, sample_weight=None, *, epsilon=1e-6):
+    from .._base import BaseGradientDescentClassifier
+
+
+def check_gradients(
+    estimator: "BaseGradientDescentClassifier",
+    X: "ArrayLike",
+    y: "ArrayLike",
+    sample_weight: "ArrayLike | None" = None,
+    *,
+    epsilon: float = 1e-6,
+) -> dict[str, float]:
     r"""Largest relative error of the analytic gradient, per parameter array.
 
     Evaluates the objective ``J`` that the estimator minimises (cross-entropy plus
