@@ -9,6 +9,9 @@ import pytest
 
 from sknn.__main__ import main
 
+# Short runs (--max-iter of a few epochs) stop before converging, as intended here.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ESTIMATOR_SLUGS = ["logisticregressiongd", "softmaxgd", "mlpclassifiergd_64"]
 
