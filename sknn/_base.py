@@ -299,6 +299,20 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         return self._fit(X, y, sample_weight=sample_weight, classes=classes, incremental=True)
 
     def _fit(self, X, y, sample_weight=None, classes=None, incremental=False):
+        # validate_data sets n_features_in_ and feature_names_in_ before training can fail
+        # (divergence, bad labels): a failed call puts them back, so the estimator is as it
+        # was, and an unfitted one stays unfitted for check_is_fitted.
+        names = ("n_features_in_", "feature_names_in_")
+        saved = {name: vars(self)[name] for name in names if name in vars(self)}
+        try:
+            return self._fit_unguarded(X, y, sample_weight, classes, incremental)
+        except BaseException:
+            for name in names:
+                vars(self).pop(name, None)
+            vars(self).update(saved)
+            raise
+
+    def _fit_unguarded(self, X, y, sample_weight, classes, incremental):
         self._check_trainable()
         problem = self._prepare(X, y, sample_weight, classes, incremental)
         X, y, sample_weight = problem.X, problem.y, problem.sample_weight

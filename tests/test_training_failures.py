@@ -1,0 +1,389 @@
+"""Training that goes wrong: divergence, extreme inputs, and Ctrl+C.
+
+Divergence
+    As soon as the loss or a parameter becomes infinite or NaN, training stops with a
+    ``FloatingPointError`` that says what happened, in which epoch, and what to do. The
+    estimator keeps everything it had before the call (parameters, ``loss_curve_``,
+    ``n_iter_``, ``classes_``), and no RuntimeWarning is emitted on the way.
+
+Extreme but finite input
+    Features of order 1e6 at prediction time and logits of order 1e4 give finite
+    probabilities that sum to one within 1e-6, finite log-probabilities and losses, and
+    no overflow, divide or invalid RuntimeWarning.
+
+KeyboardInterrupt during ``fit`` (and ``partial_fit``)
+    The interrupt is raised from inside the training loop by wrapping the estimator's
+    ``_loss_gradient``. What the user gets, and what these tests assert:
+
+    - training stops at a mini-batch boundary and a UserWarning says so;
+    - the batch whose gradient was being computed when the interrupt arrived is dropped,
+      not applied: its gradient is unfinished, so no correct update exists for it. The
+      parameters are *exactly* those after the last completed update (never a
+      half-applied step); with early stopping, those of the epoch with the best
+      validation loss (or, before any epoch was validated, those after the last
+      completed update);
+    - only completed epochs are recorded: ``n_iter_ == len(loss_curve_)`` counts them,
+      and ``loss_curve_`` is what an uninterrupted fit of that many epochs records (a
+      partial epoch's mean loss, over some of the batches, would not be comparable);
+    - no ConvergenceWarning, and the estimator is usable: it predicts, and training
+      can be continued.
+"""
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+
+from sknn.utils import all_estimators
+
+ESTIMATORS = [Estimator for _, Estimator in all_estimators()]
+ids = [name for name, _ in all_estimators()]
+
+rng = np.random.RandomState(1)
+X = rng.normal(size=(60, 5))
+y = np.tile([0, 1, 2], 20)
+X[:, 0] += 0.8 * y
+X_unscaled = X * 1e3 + 1e6 * rng.uniform(size=5)  # features of order 1e6
+
+
+def make(Estimator, **params):
+    defaults = dict(batch_size=10, max_iter=5, random_state=0)
+    if "hidden_layer_sizes" in Estimator().get_params():
+        defaults["hidden_layer_sizes"] = (8,)
+    return Estimator(**{**defaults, **params})
+
+
+def parameters(estimator):
+    if hasattr(estimator, "coefs_"):
+        return [*estimator.coefs_, *estimator.intercepts_]
+    return [estimator.coef_, estimator.intercept_]
+
+
+def flat_parameters(estimator):
+    weights, intercepts = estimator._get_weights_intercepts()
+    return np.concatenate([np.ravel(w) for w in weights] + [np.ravel(b) for b in intercepts])
+
+
+def fitted_state(estimator):
+    """Copies of everything a failed call must leave alone."""
+    return {
+        "parameters": [array.copy() for array in parameters(estimator)],
+        "classes_": estimator.classes_.copy(),
+        "loss_curve_": list(estimator.loss_curve_),
+        "n_iter_": estimator.n_iter_,
+        "t_": estimator.t_,
+        "n_features_in_": estimator.n_features_in_,
+    }
+
+
+def assert_state_equal(before, after):
+    for a, b in zip(before["parameters"], after["parameters"], strict=True):
+        assert_array_equal(a, b)
+        assert np.isfinite(b).all()
+    for name in ("classes_", "loss_curve_", "n_iter_", "t_", "n_features_in_"):
+        assert_array_equal(before[name], after[name])
+
+
+def quiet_fit(estimator, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(*args, **kwargs)
+
+
+def record_calls(estimator):
+    """Wrap ``_loss_gradient``: record the parameters each call starts from and its loss."""
+    calls = []
+    original = estimator._loss_gradient
+
+    def recorded(X, y, sample_weight, params, grads, workspace, rng):
+        calls.append({"params": params.flat.copy()})
+        loss = original(X, y, sample_weight, params, grads, workspace, rng)
+        calls[-1]["loss"] = loss
+        return loss
+
+    estimator._loss_gradient = recorded
+    return calls
+
+
+def interrupt_on_call(estimator, k):
+    """Raise KeyboardInterrupt from the k-th ``_loss_gradient`` call (after computing it).
+
+    Returns the list of the parameters each call started from: ``starts[k - 1]`` is the
+    state after the last completed update when the interrupt arrives.
+    """
+    starts = []
+    original = estimator._loss_gradient
+
+    def interrupted(X, y, sample_weight, params, grads, workspace, rng):
+        starts.append(params.flat.copy())
+        loss = original(X, y, sample_weight, params, grads, workspace, rng)
+        if len(starts) == k:
+            raise KeyboardInterrupt
+        return loss
+
+    estimator._loss_gradient = interrupted
+    return starts
+
+
+# ------------------------------------------------------------------ divergence
+DIVERGED = (
+    r"Training diverged in epoch (\d+): the loss or the parameters became infinite or NaN\. "
+    r"Lower learning_rate_init, scale the features \(for example with StandardScaler\)"
+)
+
+
+def diverging(Estimator, **params):
+    """learning_rate_init=1e6 on unscaled data, with nothing to stop it early."""
+    return make(
+        Estimator,
+        **{"learning_rate_init": 1e6, "max_iter": 300, "n_iter_no_change": 1000, **params},
+    )
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
+def test_divergence_stops_at_once_with_a_clear_error(Estimator):
+    model = diverging(Estimator)
+    calls = record_calls(model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no overflow warnings on the way
+        with pytest.raises(FloatingPointError, match=DIVERGED) as error:
+            model.fit(X_unscaled, y)
+    assert not hasattr(model, "classes_")  # an unfitted estimator stays unfitted
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+    # As soon as: every batch but the last started from finite parameters and had a
+    # finite loss, so training never went on past a non-finite value.
+    alpha = model.alpha
+    for call in calls[:-1]:
+        assert np.isfinite(call["params"]).all()
+        with np.errstate(over="ignore"):
+            assert np.isfinite(call["loss"] + alpha * np.sum(call["params"] ** 2))
+    # The epoch in the message is the first bad one: one epoch fewer trains to the end,
+    # with finite parameters and losses.
+    epoch = int(re.match(DIVERGED, str(error.value)).group(1))
+    assert epoch >= 1
+    if epoch > 1:
+        shorter = quiet_fit(diverging(Estimator, max_iter=epoch - 1), X_unscaled, y)
+        assert len(shorter.loss_curve_) == epoch - 1
+        assert np.isfinite(shorter.loss_curve_).all()
+        assert all(np.isfinite(array).all() for array in parameters(shorter))
+
+
+# Note: a continuing call (warm_start fit, partial_fit) keeps the learning rate of the
+# training state, so the diverging rate is set before the first fit.
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
+def test_divergence_in_warm_start_keeps_the_previous_fit(Estimator):
+    model = quiet_fit(diverging(Estimator, max_iter=1), X, y)  # one epoch: still finite
+    before = fitted_state(model)
+    predictions = model.predict_proba(X)
+    model.set_params(warm_start=True, max_iter=300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(FloatingPointError, match=DIVERGED):
+            model.fit(X_unscaled, y)
+    assert_state_equal(before, fitted_state(model))
+    assert_array_equal(model.predict_proba(X), predictions)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
+def test_divergence_in_partial_fit_keeps_the_previous_fit(Estimator):
+    model = make(Estimator, learning_rate_init=1e6).partial_fit(X, y, classes=[0, 1, 2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for _ in range(300):  # one epoch per call, until the loss blows up
+            before = fitted_state(model)
+            try:
+                model.partial_fit(X_unscaled, y)
+            except FloatingPointError as error:
+                assert error.args[0].startswith(
+                    f"Training diverged in epoch {before['n_iter_'] + 1}:"
+                )
+                break
+        else:
+            pytest.fail("partial_fit with learning_rate_init=1e6 never diverged")
+    assert_state_equal(before, fitted_state(model))
+    assert len(before["loss_curve_"]) >= 2  # it did train on before diverging
+    model.predict(X)
+
+
+# ------------------------------------------------------------------ extreme input
+def assert_sane_probabilities(model, X_test):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning of any kind
+        proba = model.predict_proba(X_test)
+        log_proba = model.predict_log_proba(X_test)
+        scores = model.decision_function(X_test)
+        predicted = model.predict(X_test)
+    assert np.isfinite(proba).all() and np.isfinite(log_proba).all() and np.isfinite(scores).all()
+    assert ((proba >= 0) & (proba <= 1)).all()
+    assert_allclose(proba.sum(axis=1), 1, atol=1e-6)
+    assert (log_proba <= 0).all()
+    assert_allclose(np.exp(log_proba), proba, atol=1e-12)
+    # The predicted class has the largest probability. Saturated one-vs-rest sigmoids can
+    # tie in probability (expit(z) == 1.0 for several z), while predict still ranks the
+    # logits, so ties are allowed here.
+    rows = np.arange(len(predicted))
+    assert_array_equal(proba[rows, np.searchsorted(model.classes_, predicted)], proba.max(axis=1))
+    return proba, log_proba
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
+def test_features_of_order_1e6_at_prediction(Estimator, n_classes):
+    keep = y < n_classes
+    model = quiet_fit(make(Estimator), X[keep], y[keep])
+    X_huge = X[keep] * 1e6
+    proba, log_proba = assert_sane_probabilities(model, X_huge)
+    assert proba.max() == 1.0 and log_proba.min() < -1e3  # the logits really are huge
+
+
+def set_logits_scale(model, scale, rng):
+    """Make the last layer's weights so large that the logits are of order ``scale``."""
+    if hasattr(model, "coefs_"):
+        model.coefs_[-1] = rng.normal(size=model.coefs_[-1].shape) * scale
+    else:
+        model.coef_ = rng.normal(size=model.coef_.shape) * scale
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
+def test_logits_of_order_1e4(Estimator, n_classes, dtype):
+    keep = y < n_classes
+    X_k, y_k = X[keep].astype(dtype), y[keep]
+    model = quiet_fit(make(Estimator), X_k, y_k)
+    set_logits_scale(model, 1e4, np.random.RandomState(0))
+    logits = np.abs(model.decision_function(X_k))
+    assert logits.max() > 1e3
+    assert_sane_probabilities(model, X_k)
+    # The loss and its gradient, computed from the logits, stay finite, with no warning.
+    encoded = np.searchsorted(model.classes_, y_k)
+    flat = flat_parameters(model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss, gradient = model._objective_gradient(flat, X_k, encoded, None, n_classes)
+    assert np.isfinite(loss) and loss > 10  # confidently wrong on some samples: a large loss
+    assert np.isfinite(gradient).all()
+    # Training on from there keeps everything finite.
+    model.set_params(warm_start=True, max_iter=2, learning_rate_init=1e-3)
+    quiet_fit(model, X_k, y_k)
+    assert np.isfinite(model.loss_curve_).all()
+    assert all(np.isfinite(array).all() for array in parameters(model))
+
+
+# ------------------------------------------------------------------ KeyboardInterrupt
+INTERRUPTED = (
+    r"Training interrupted \(KeyboardInterrupt\) during epoch {epoch} of this call; keeping {kept}"
+)
+AFTER_LAST_BATCH = "the parameters after the last completed mini-batch"
+BEST_VALIDATION = "the parameters of the epoch with the best validation loss"
+BATCHES_PER_EPOCH = 6  # 60 samples in batches of 10
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
+def test_interrupt_keeps_the_last_completed_update(Estimator):
+    # The interrupt arrives in the 2nd batch of epoch 3: two epochs and one batch are done.
+    k = 2 * BATCHES_PER_EPOCH + 2
+    model = make(Estimator, max_iter=10)
+    starts = interrupt_on_call(model, k)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=3, kept=AFTER_LAST_BATCH)):
+            model.fit(X, y)
+    assert len(starts) == k  # it stopped there
+    # The interrupted batch was not applied, and no half step was: exactly the parameters
+    # after update k - 1.
+    assert_array_equal(flat_parameters(model), starts[k - 1])
+    assert not np.array_equal(starts[k - 1], starts[k - 2])  # (the last update did move them)
+    # Only the two completed epochs are recorded, as an uninterrupted 2-epoch fit records them.
+    assert model.n_iter_ == len(model.loss_curve_) == 2
+    reference = quiet_fit(make(Estimator, max_iter=2), X, y)
+    assert_allclose(model.loss_curve_, reference.loss_curve_, rtol=1e-12)
+    assert model.loss_ == model.loss_curve_[-1]
+    # Usable: fitted attributes set, predictions from the kept parameters.
+    assert_array_equal(model.classes_, [0, 1, 2])
+    assert model.n_features_in_ == 5
+    proba = model.predict_proba(X)
+    assert_allclose(proba.sum(axis=1), 1)
+    assert_array_equal(model.predict(X), model.classes_[proba.argmax(axis=1)])
+    # and training can go on from there
+    del model._loss_gradient
+    quiet_fit(model.set_params(warm_start=True, max_iter=1), X, y)
+    assert len(model.loss_curve_) == 3
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
+def test_interrupt_in_the_first_epoch(Estimator):
+    model = make(Estimator)
+    starts = interrupt_on_call(model, 3)
+    with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=1, kept=AFTER_LAST_BATCH)):
+        model.fit(X, y)
+    assert_array_equal(flat_parameters(model), starts[2])
+    assert model.n_iter_ == 0 and model.loss_curve_ == [] and model.loss_ is None
+    assert model.predict(X).shape == (60,)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
+def test_interrupt_with_early_stopping_keeps_the_best_validation_epoch(Estimator):
+    # 42 training samples (30% held out) in batches of 10: 5 batches per epoch.
+    batches_per_epoch = 5
+    params = dict(early_stopping=True, validation_fraction=0.3, learning_rate_init=0.05)
+    params.update(max_iter=20, n_iter_no_change=100)
+    completed = 6
+    model = make(Estimator, **params)
+    starts = interrupt_on_call(model, completed * batches_per_epoch + 3)
+    with pytest.warns(
+        UserWarning, match=INTERRUPTED.format(epoch=completed + 1, kept=BEST_VALIDATION)
+    ):
+        model.fit(X, y)
+    assert model.n_iter_ == len(model.loss_curve_) == len(model.validation_loss_curve_) == completed
+    best_epoch = int(np.argmin(model.validation_loss_curve_)) + 1
+    assert best_epoch < completed  # so that "best" and "last" differ in this test
+    assert model.best_validation_loss_ == min(model.validation_loss_curve_)
+    # The parameters at the end of the best epoch are those the next epoch started from.
+    assert_array_equal(flat_parameters(model), starts[best_epoch * batches_per_epoch])
+    # The same as an uninterrupted fit of `completed` epochs, which restores its best too.
+    reference = quiet_fit(make(Estimator, **{**params, "max_iter": completed}), X, y)
+    assert_allclose(model.validation_loss_curve_, reference.validation_loss_curve_, rtol=1e-12)
+    assert_allclose(flat_parameters(model), flat_parameters(reference), rtol=1e-12, atol=1e-15)
+    model.predict(X)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
+def test_interrupt_with_early_stopping_before_any_validation(Estimator):
+    model = make(Estimator, early_stopping=True, validation_fraction=0.3)
+    starts = interrupt_on_call(model, 4)
+    with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=1, kept=AFTER_LAST_BATCH)):
+        model.fit(X, y)
+    # Better than the initial parameters: the three updates made so far are kept.
+    assert_array_equal(flat_parameters(model), starts[3])
+    assert model.n_iter_ == 0 and model.validation_loss_curve_ is None
+    model.predict_proba(X)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
+def test_interrupt_in_partial_fit_and_warm_start(Estimator):
+    model = make(Estimator).partial_fit(X, y, classes=[0, 1, 2])
+    model.partial_fit(X, y)
+    before = fitted_state(model)
+    starts = interrupt_on_call(model, 2)
+    with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=1, kept=AFTER_LAST_BATCH)):
+        model.partial_fit(X, y)
+    assert_array_equal(flat_parameters(model), starts[1])
+    assert model.n_iter_ == before["n_iter_"] == 2  # the running total of completed epochs
+    assert model.loss_curve_ == before["loss_curve_"]
+    del model._loss_gradient
+
+    model.set_params(warm_start=True, max_iter=5)
+    starts = interrupt_on_call(model, BATCHES_PER_EPOCH + 1)  # after one epoch of this call
+    with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=2, kept=AFTER_LAST_BATCH)):
+        model.fit(X, y)
+    assert_array_equal(flat_parameters(model), starts[BATCHES_PER_EPOCH])
+    assert model.n_iter_ == 1  # fit counts the epochs of this call
+    assert len(model.loss_curve_) == 3
+    assert model.loss_curve_[:2] == before["loss_curve_"]
