@@ -47,8 +47,10 @@ from ._optimizers import (
 )
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from numpy.typing import ArrayLike
-    from typing_extensions import Self, TypeAlias
+    from typing_extensions import Self
 
     #: What ``X`` may be: anything ``np.asarray`` accepts, or a scipy.sparse matrix.
     MatrixLike: TypeAlias = "ArrayLike | sp.spmatrix"
