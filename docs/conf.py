@@ -75,3 +75,26 @@ html_theme_options = {
 }
 html_static_path = []
 html_show_sourcelink = False
+
+
+# -- docstrings inherited from scikit-learn --------------------------------------
+# The estimators inherit ``score``, ``get_params``, ``set_params`` and the metadata
+# request methods from scikit-learn, whose docstrings cross-reference labels and
+# glossary terms of scikit-learn's own documentation. Without intersphinx (the
+# build must work offline) those references cannot resolve, so they are turned
+# into their plain text.
+import re  # noqa: E402
+
+_SKLEARN_ROLE = re.compile(r":(?:ref|term):`([^`<]*?)\s*(?:<([^>`]*)>)?`")
+
+
+def _plain_sklearn_references(app, what, name, obj, options, lines):
+    module = getattr(obj, "__module__", None) or ""
+    if not module.startswith("sklearn"):
+        return
+    for index, line in enumerate(lines):
+        lines[index] = _SKLEARN_ROLE.sub(lambda match: match.group(1) or match.group(2), line)
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _plain_sklearn_references)

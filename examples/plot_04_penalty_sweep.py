@@ -1,7 +1,7 @@
 """
-========================================
+=========================================
 The penalty sweep: accuracy against alpha
-========================================
+=========================================
 
 How strong should the L2 penalty :math:`\\alpha \\|W\\|^2` be? We sweep ``alpha``
 over six orders of magnitude for :class:`~sknn.SoftmaxGD` on the digits and draw

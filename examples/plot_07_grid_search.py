@@ -1,7 +1,7 @@
 """
-=====================================================
+======================================================
 Choosing alpha and the hidden layers with GridSearchCV
-=====================================================
+======================================================
 
 :class:`~sknn.MLPClassifierGD` is a scikit-learn estimator, so
 :class:`~sklearn.model_selection.GridSearchCV` can tune it. The scaler sits in
