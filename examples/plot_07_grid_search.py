@@ -45,7 +45,14 @@ results = pd.DataFrame(search.cv_results_)
 results["hidden_layer_sizes"] = results["param_mlp__hidden_layer_sizes"].astype(str)
 results["alpha"] = results["param_mlp__alpha"].astype(float)
 table = results[
-    ["alpha", "hidden_layer_sizes", "mean_test_score", "std_test_score", "mean_fit_time", "rank_test_score"]
+    [
+        "alpha",
+        "hidden_layer_sizes",
+        "mean_test_score",
+        "std_test_score",
+        "mean_fit_time",
+        "rank_test_score",
+    ]
 ].sort_values("rank_test_score")
 print(table.to_string(index=False, float_format=lambda value: f"{value:.4g}"))
 print(f"best parameters: {search.best_params_}")

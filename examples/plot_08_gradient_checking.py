@@ -105,7 +105,9 @@ class ExtendedMLP(MLPClassifierGD):
     }
 
 
-errors = check_gradients(ExtendedMLP((6, 5), activation="softplus", alpha=0.1, random_state=0), X, y)
+errors = check_gradients(
+    ExtendedMLP((6, 5), activation="softplus", alpha=0.1, random_state=0), X, y
+)
 for parameter, error in errors.items():
     print(f"softplus, {parameter:15}: {error:.1e}")
 largest_error["MLP softplus"] = max(errors.values())
@@ -124,7 +126,9 @@ def softplus_wrong_derivative(A, delta):
 
 
 ACTIVATIONS["softplus"] = Activation(softplus, softplus_wrong_derivative)
-errors = check_gradients(ExtendedMLP((6, 5), activation="softplus", alpha=0.1, random_state=0), X, y)
+errors = check_gradients(
+    ExtendedMLP((6, 5), activation="softplus", alpha=0.1, random_state=0), X, y
+)
 for parameter, error in errors.items():
     print(f"wrong softplus derivative, {parameter:15}: {error:.1e}")
 largest_error["MLP softplus, wrong f'"] = max(errors.values())
