@@ -51,6 +51,7 @@ keeps this list equal to ``CASES``):
 - unknown_activation
 - bad_hidden_layer_sizes
 - unknown_monitor_entry
+- failed_refit_leaves_the_fit
 - inputs_not_modified
 """
 
@@ -62,7 +63,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.exceptions import DataConversionWarning
+from sklearn.exceptions import DataConversionWarning, NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sknn.utils import all_estimators
@@ -527,6 +528,35 @@ def unknown_monitor_entry(Estimator):
         make(Estimator, monitor="loss").fit(X, y)
 
 
+def failed_refit_leaves_the_fit(Estimator):
+    """A refit that fails after validating X leaves the previous fit whole."""
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    model = make(Estimator).fit(frame, y)
+    before = [array.copy() for array in parameters(model)]
+    wider = np.hstack([X, X[:, :1]])
+    for warm_start in (False, True):
+        model.set_params(warm_start=warm_start)
+        if warm_start:  # continuing: labels outside classes_ fail
+            with pytest.raises(
+                ValueError, match=r"y contains labels \[7\] that are not in classes_"
+            ):
+                model.fit(frame, np.full(30, 7))
+        else:  # from scratch, on wider data
+            with pytest.raises(ValueError, match="only one class"):
+                model.fit(wider, np.zeros(30))
+        assert model.n_features_in_ == 4
+        assert_array_equal(model.feature_names_in_, frame.columns)
+        for a, b in zip(before, parameters(model), strict=True):
+            assert_array_equal(a, b)
+        model.predict(frame)
+    unfitted = make(Estimator)
+    with pytest.raises(ValueError, match="only one class"):
+        unfitted.fit(X, np.zeros(30))
+    assert not hasattr(unfitted, "n_features_in_")
+    with pytest.raises(NotFittedError):
+        unfitted.predict(X)
+
+
 def inputs_not_modified(Estimator):
     """fit, partial_fit and every predict method leave X, y and sample_weight as given."""
     weights = np.linspace(0.5, 2.0, 30)
@@ -606,6 +636,7 @@ CASES = {
         unknown_activation,
         bad_hidden_layer_sizes,
         unknown_monitor_entry,
+        failed_refit_leaves_the_fit,
         inputs_not_modified,
     ]
 }
