@@ -72,7 +72,8 @@ def relu(Z):
 
 def relu_derivative(A, delta):
     """f'(z) = 1 where z > 0 (equivalently A > 0), else 0."""
-    delta[A <= 0] = 0
+    # Multiplying by the 0/1 mask is several times faster than `delta[A <= 0] = 0`.
+    np.multiply(delta, A > 0, out=delta)
 
 
 ACTIVATIONS = {

@@ -39,7 +39,9 @@ class LinearClassifierGD(BaseGradientDescentClassifier):
         self.intercept_ = intercepts[0]
 
     def _allocate_workspace(self, n_rows, weight_shapes, dtype):
-        return np.empty((n_rows, weight_shapes[0][1]), dtype=dtype)
+        # Column-major logits: X W with few columns, and the loss's row-wise max and
+        # sum, run several times faster than into a row-major buffer.
+        return np.empty((n_rows, weight_shapes[0][1]), dtype=dtype, order="F")
 
     def _logits(self, X, weights, intercepts):
         Z = safe_sparse_dot(X, weights[0])

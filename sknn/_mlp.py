@@ -52,6 +52,9 @@ class _Workspace:
 
     def __init__(self, n_rows, weight_shapes, dtype, dropout):
         self.outputs = [np.empty((n_rows, fan_out), dtype) for _, fan_out in weight_shapes]
+        # Column-major logits: the loss's row-wise max and sum over a few classes run
+        # several times faster, as does the product that writes them (see _losses.py).
+        self.outputs[-1] = np.asfortranarray(self.outputs[-1])
         hidden = self.outputs[:-1]
         self.deltas = [np.empty_like(A) for A in hidden]
         self.dropped = [np.empty_like(A) for A in hidden] if dropout else None
