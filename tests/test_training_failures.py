@@ -30,6 +30,7 @@ KeyboardInterrupt during ``fit`` (and ``partial_fit``)
 """
 
 import re
+import signal
 import warnings
 
 import numpy as np
@@ -387,3 +388,25 @@ def test_interrupt_in_partial_fit_and_warm_start(Estimator):
     assert model.n_iter_ == 1  # fit counts the epochs of this call
     assert len(model.loss_curve_) == 3
     assert model.loss_curve_[:2] == before["loss_curve_"]
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
+def test_a_real_sigint_takes_the_same_path(Estimator):
+    """Ctrl+C is a SIGINT, which Python's default handler turns into KeyboardInterrupt."""
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("SIGINT is handled by someone else here")
+    model = make(Estimator, max_iter=10)
+    starts = []
+    original = model._loss_gradient
+
+    def interrupted(*args):
+        starts.append(args[3].flat.copy())
+        if len(starts) == BATCHES_PER_EPOCH + 2:
+            signal.raise_signal(signal.SIGINT)
+        return original(*args)
+
+    model._loss_gradient = interrupted
+    with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=2, kept=AFTER_LAST_BATCH)):
+        model.fit(X, y)
+    assert_array_equal(flat_parameters(model), starts[-1])
+    assert model.n_iter_ == len(model.loss_curve_) == 1
