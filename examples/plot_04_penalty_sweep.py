@@ -32,7 +32,7 @@ model = make_pipeline(
 
 # %%
 # Accuracy against ``alpha``, 3-fold cross-validation.
-fig, (ax_score, ax_norm) = plt.subplots(1, 2, figsize=(12, 4.5))
+fig, ax_score = plt.subplots(figsize=(6.5, 4.5))
 curve = ValidationCurveDisplay.from_estimator(
     model,
     X,
@@ -45,6 +45,7 @@ curve = ValidationCurveDisplay.from_estimator(
     ax=ax_score,
 )
 ax_score.set_title("Accuracy against alpha")
+ax_score.set_xlabel("alpha")
 validation = curve.test_scores.mean(axis=1)
 for alpha, train, test in zip(alphas, curve.train_scores.mean(axis=1), validation):
     print(f"alpha={alpha:8.0e}: training accuracy {train:.4f}, validation accuracy {test:.4f}")
@@ -57,6 +58,7 @@ for alpha in alphas:
     model.set_params(softmaxgd__alpha=alpha).fit(X, y)
     squared_norms.append(np.sum(model[-1].coef_ ** 2))
     print(f"alpha={alpha:8.0e}: ||W||^2 = {squared_norms[-1]:.3f}")
+fig, ax_norm = plt.subplots(figsize=(6.5, 4.5))
 ax_norm.loglog(alphas, squared_norms, "o-")
 ax_norm.set_xlabel("alpha")
 ax_norm.set_ylabel("squared L2 norm of the weights")
