@@ -374,8 +374,11 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
             params.assign(weights, intercepts, self._parameter_names(len(weight_shapes)))
             # A copy: the fitted state stays as it was if this call fails.
             state = TrainingState(**copy.deepcopy(self._training_state))
-            if state.velocity.shape != params.flat.shape:
+            if not incremental or state.velocity.shape != params.flat.shape:
+                # A warm-start fit starts a fresh optimizer, as scikit-learn's does:
+                # zero velocity and the current learning_rate_init. partial_fit goes on.
                 state.velocity = np.zeros_like(params.flat)
+                state.learning_rate = float(self.learning_rate_init)
             state.velocity = state.velocity.astype(params.flat.dtype, copy=False)
         else:
             params = Parameters(weight_shapes, X.dtype)
