@@ -46,6 +46,8 @@ alpha : float, default=1e-4
 
     warm_start : bool, default=False
         Continue ``fit`` from the previous solution instead of initialising anew.
+        As in scikit-learn, each ``fit`` starts a fresh optimizer (zero velocity,
+        ``learning_rate_init``); ``partial_fit`` carries both over between calls.
 
     momentum : float, default=0.9
         Momentum ``mu`` of the update ``v <- mu v - eta grad J``, ``w <- w + v``.
