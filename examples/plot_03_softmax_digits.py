@@ -62,11 +62,11 @@ fig.tight_layout()
 # The weights without a penalty: every pixel's weight, on one colour scale
 # shared by the ten panels (red pushes the unit's logit up, blue down).
 display = WeightImageDisplay.from_estimator(models[0.0], image_shape=(8, 8))
-display.figure_.suptitle("SoftmaxGD weights, alpha=0")
+_ = display.figure_.suptitle("SoftmaxGD weights, alpha=0")
 
 # %%
 # With the L2 penalty the weights are smaller and smoother: the templates look
 # more like the digits.
 display = WeightImageDisplay.from_estimator(models[1e-2], image_shape=(8, 8))
-display.figure_.suptitle("SoftmaxGD weights, alpha=0.01")
+_ = display.figure_.suptitle("SoftmaxGD weights, alpha=0.01")
 plt.show()
