@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -261,11 +262,11 @@ def section_mlp(mode, use_torch):
         X, y = data[dtype_name]
         config = f"{dtype_name}, batch {batch_size}, hidden {hidden}"
         factories = {
-            "sknn MLPClassifierGD": lambda: sknn_mlp(hidden, batch_size, epochs, 0),
-            "sklearn MLPClassifier": lambda: sklearn_mlp(hidden, batch_size, epochs, 0),
+            "sknn MLPClassifierGD": partial(sknn_mlp, hidden, batch_size, epochs, 0),
+            "sklearn MLPClassifier": partial(sklearn_mlp, hidden, batch_size, epochs, 0),
         }
         if use_torch:
-            factories["PyTorch SGD"] = lambda: TorchMLP(hidden, batch_size, epochs, 0)
+            factories["PyTorch SGD"] = partial(TorchMLP, hidden, batch_size, epochs, 0)
         results = race(factories, X, y, repeats)
         sknn_time = results["sknn MLPClassifierGD"]["median"] / epochs
         for name, result in results.items():
@@ -323,8 +324,8 @@ def section_scaling(mode):
     X, y = X_all[: settings["width_samples"]], y_all[: settings["width_samples"]]
     for width in settings["widths"]:
         factories = {
-            "sknn MLPClassifierGD": lambda: sknn_mlp((width,), 128, epochs, 0),
-            "sklearn MLPClassifier": lambda: sklearn_mlp((width,), 128, epochs, 0),
+            "sknn MLPClassifierGD": partial(sknn_mlp, (width,), 128, epochs, 0),
+            "sklearn MLPClassifier": partial(sklearn_mlp, (width,), 128, epochs, 0),
         }
         rows += _scaling_rows(f"hidden=({width},), n_samples={X.shape[0]}", race(factories, X, y, repeats), epochs, X.shape[0])
     _print_comparison(rows, extra="microseconds_per_sample")
@@ -525,8 +526,9 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     warnings.filterwarnings("ignore")  # ConvergenceWarning: epochs are fixed on purpose
 
-    import sknn  # noqa: F401  (loads the BLAS libraries, so that they are reported)
     import sklearn.neural_network  # noqa: F401
+
+    import sknn  # noqa: F401  (loads the BLAS libraries, so that they are reported)
 
     info = environment()
     blas = [f"{p['prefix']} {p['version']} kernel={p['architecture']} threads={p['num_threads']}" for p in info["threadpools"] if p["user_api"] == "blas"]

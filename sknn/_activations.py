@@ -7,7 +7,8 @@ multiplies ``delta`` in place by ``f'(Z)``, written in terms of the stored outpu
 expressing ``f'`` through ``A`` means the pre-activation need not be kept.
 """
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import expit

@@ -45,15 +45,35 @@ def softmax_cross_entropy_gradient(Z, y, sample_weight=None):
     ``dC/dZ = (1/N) diag(s) (P - Y)``. ``Y``, the one-hot targets, is never formed.
     """
     n_samples = Z.shape[0]
-    rows = np.arange(n_samples)
+    rows = _row_indices(n_samples)
     Z -= Z.max(axis=1, keepdims=True)  # softmax is shift invariant; exp cannot overflow
     losses = -Z[rows, y]
     np.exp(Z, out=Z)
     normaliser = Z.sum(axis=1)
-    losses += np.log(normaliser)
+    losses += np.log(normaliser)  # l_i = log sum_k exp(z_ik) - z_{i,y_i}
+    if sample_weight is None:
+        # The 1/N is folded into the normaliser: saves a pass over Z.
+        normaliser *= n_samples
+        Z /= normaliser[:, np.newaxis]  # Z is now P / N
+        Z[rows, y] -= 1 / n_samples  # (P - Y) / N
+        return float(losses.sum()) / n_samples
     Z /= normaliser[:, np.newaxis]  # Z is now P
     Z[rows, y] -= 1  # P - Y
     return _weighted_mean_and_scale(losses, Z, sample_weight)
+
+
+_ROW_INDICES = np.arange(0)
+
+
+def _row_indices(n_samples):
+    """``np.arange(n_samples)``, a view of one array kept between calls (saves one per batch)."""
+    global _ROW_INDICES
+    rows = _ROW_INDICES
+    if rows.shape[0] < n_samples:
+        rows = np.arange(n_samples)
+        rows.flags.writeable = False  # shared between calls (and threads): read only
+        _ROW_INDICES = rows
+    return rows[:n_samples]
 
 
 def sigmoid_cross_entropy_gradient(Z, y, sample_weight=None):
