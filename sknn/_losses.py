@@ -17,7 +17,8 @@ Losses are taken from the logits (``log_expit``, ``logsumexp``), never from
 rounded probabilities, so they stay finite for ``|z|`` up to 1e4 and beyond.
 """
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import expit, log_expit, logsumexp
