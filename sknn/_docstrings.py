@@ -58,14 +58,17 @@ alpha : float, default=1e-4
     early_stopping : bool, default=False
         Hold out a stratified ``validation_fraction`` of the training data, monitor
         the validation cross-entropy, stop when it has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs, and restore the parameters of the epoch with
-        the lowest validation loss. Without it the training loss is monitored.
+        more than ``n_iter_no_change`` epochs, and restore the parameters of the
+        epoch with the lowest validation loss. Without it the training loss is
+        monitored.
 
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping; in (0, 1).
 
     n_iter_no_change : int, default=10
-        Epochs without an improvement of ``tol`` before stopping (the patience).
+        Patience: training stops (or "adaptive" divides the rate) once more than
+        ``n_iter_no_change`` consecutive epochs fail to improve by ``tol``, as in
+        scikit-learn.
 
     monitor : str or list of str, default=None
         What else to record while training, when asked (the default records only

@@ -3,7 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 from sklearn.utils.extmath import safe_sparse_dot
 
 from ._activations import ACTIVATIONS
@@ -153,7 +153,8 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
     _parameter_constraints: dict = {
         **BaseGradientDescentClassifier._parameter_constraints,
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "activation": [StrOptions(set(ACTIVATIONS))],
+        # Checked against the registry at fit time, so that a registered activation works.
+        "activation": [str],
         "weight_init": [StrOptions({"auto", *WEIGHT_INITS})],
         "dropout": [Interval(Real, 0, 1, closed="left")],
     }
@@ -303,7 +304,14 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
         return np.multiply(A, mask, out=workspace.dropped[j][:n])
 
     def _check_trainable(self):
+        super()._check_trainable()
         self._hidden_sizes()
+        if self.activation not in ACTIVATIONS:
+            raise InvalidParameterError(
+                f"The 'activation' parameter of {type(self).__name__} must be a str among "
+                f"{set(ACTIVATIONS)}. Got {self.activation!r} instead. A new activation is "
+                "added to sknn._activations.ACTIVATIONS with its derivative."
+            )
 
 
 fill_docstring(MLPClassifierGD, learning_rate_init=0.01)

@@ -77,3 +77,27 @@ def test_check_gradients_leaves_the_estimator_unchanged():
 def test_check_gradients_refuses_dropout():
     with pytest.raises(ValueError, match="dropout=0"):
         check_gradients(MLPClassifierGD((3,), dropout=0.5), X, y3)
+
+
+def test_zero_gradient_is_not_reported_as_an_error():
+    # Softmax intercepts at the zero initialisation with balanced classes: dJ/db = 0.
+    balanced = np.arange(15) % 3
+    errors = check_gradients(SoftmaxGD(alpha=0.1), X, balanced)
+    assert errors["intercept_"] < TOLERANCE, errors
+
+
+def test_a_registered_activation_can_be_trained_and_checked(monkeypatch):
+    from sknn._activations import Activation
+
+    def softplus(Z):
+        np.logaddexp(0, Z, out=Z)
+
+    def softplus_derivative(A, delta):
+        delta *= -np.expm1(-A)  # f'(z) = sigmoid(z) = 1 - exp(-f(z))
+
+    monkeypatch.setitem(ACTIVATIONS, "softplus", Activation(softplus, softplus_derivative))
+    model = MLPClassifierGD((4,), activation="softplus", random_state=0)
+    assert max(check_gradients(model, X, y3).values()) < TOLERANCE
+    with pytest.warns(Warning):
+        model.set_params(max_iter=2).fit(X, y3)
+    assert np.isfinite(model.predict_proba(X)).all()
