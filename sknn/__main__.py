@@ -27,9 +27,11 @@ def build_estimators(random_state, verbose, monitor=None, max_iter=200):
         monitor=monitor,
         max_iter=max_iter,
     )
+    # The linear models' objectives are convex: a larger step than the default
+    # converges in fewer epochs on standardised features.
     return {
-        "LogisticRegressionGD": LogisticRegressionGD(**common),
-        "SoftmaxGD": SoftmaxGD(**common),
+        "LogisticRegressionGD": LogisticRegressionGD(learning_rate_init=0.1, **common),
+        "SoftmaxGD": SoftmaxGD(learning_rate_init=0.1, **common),
         "MLPClassifierGD (64,)": MLPClassifierGD(hidden_layer_sizes=(64,), **common),
     }
 
