@@ -68,6 +68,8 @@ MODES = {
     ),
 }
 SECTIONS = ["mlp", "linear", "scaling", "memory", "mnist"]
+#: Untimed pause after each fit in a race.
+PAUSE_SECONDS = 0.3
 
 
 # ---------------------------------------------------------------------- data
@@ -217,6 +219,9 @@ def race(factories, X, y, repeats, X_test=None, y_test=None):
             start = time.perf_counter()
             model.fit(X, y)
             elapsed = time.perf_counter() - start
+            # Let idle worker threads (OpenMP, OpenBLAS) stop spinning before the next
+            # model starts, so that no fit is timed against another library's busy-wait.
+            time.sleep(PAUSE_SECONDS)
             if round_ > 0:
                 times[name].append(elapsed)
             if X_test is not None and round_ == repeats:
