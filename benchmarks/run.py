@@ -55,6 +55,7 @@ MODES = {
         width_samples=3000,
         mnist_epochs=2,
         mnist_seeds=[0],
+        pause=0.02,  # untimed seconds after each fit in a race
     ),
     "full": dict(
         n_samples=60000,
@@ -65,11 +66,10 @@ MODES = {
         width_samples=20000,
         mnist_epochs=20,
         mnist_seeds=[0, 1, 2],
+        pause=0.3,
     ),
 }
 SECTIONS = ["mlp", "linear", "scaling", "memory", "mnist"]
-#: Untimed pause after each fit in a race.
-PAUSE_SECONDS = 0.3
 
 
 # ---------------------------------------------------------------------- data
@@ -203,7 +203,7 @@ def logistic_regression(seed):
 
 
 # ---------------------------------------------------------------------- timing
-def race(factories, X, y, repeats, X_test=None, y_test=None):
+def race(factories, X, y, repeats, X_test=None, y_test=None, pause=0.3):
     """Fit each model ``1 + repeats`` times, taking turns; return medians in seconds.
 
     The first round is a warm-up and is not counted. Returns, per name, the median
@@ -221,7 +221,7 @@ def race(factories, X, y, repeats, X_test=None, y_test=None):
             elapsed = time.perf_counter() - start
             # Let idle worker threads (OpenMP, OpenBLAS) stop spinning before the next
             # model starts, so that no fit is timed against another library's busy-wait.
-            time.sleep(PAUSE_SECONDS)
+            time.sleep(pause)
             if round_ > 0:
                 times[name].append(elapsed)
             if X_test is not None and round_ == repeats:
@@ -272,7 +272,7 @@ def section_mlp(mode, use_torch):
         }
         if use_torch:
             factories["PyTorch SGD"] = partial(TorchMLP, hidden, batch_size, epochs, 0)
-        results = race(factories, X, y, repeats)
+        results = race(factories, X, y, repeats, pause=settings["pause"])
         sknn_time = results["sknn MLPClassifierGD"]["median"] / epochs
         for name, result in results.items():
             reference = None if name.startswith("sknn") else (name, result["median"] / epochs)
@@ -296,7 +296,7 @@ def section_linear(mode):
         "sknn LogisticRegressionGD": lambda: sknn_linear("LogisticRegressionGD", epochs, 0),
         "sklearn SGDClassifier(log_loss)": lambda: sgd_classifier(epochs, 0),
     }
-    results = race(factories, X_train, y_train, repeats, X_test, y_test)
+    results = race(factories, X_train, y_train, repeats, X_test, y_test, settings["pause"])
     reference = results["sklearn SGDClassifier(log_loss)"]["median"] / epochs
     config = f"float32, {X_train.shape[0]} x {X_train.shape[1]}, 10 classes, {epochs} epochs"
     for name, result in results.items():
@@ -325,14 +325,14 @@ def section_scaling(mode):
             "sknn MLPClassifierGD": lambda: sknn_mlp((64,), 128, epochs, 0),
             "sklearn MLPClassifier": lambda: sklearn_mlp((64,), 128, epochs, 0),
         }
-        rows += _scaling_rows(f"n_samples={n_samples}", race(factories, X, y, repeats), epochs, n_samples)
+        rows += _scaling_rows(f"n_samples={n_samples}", race(factories, X, y, repeats, pause=settings["pause"]), epochs, n_samples)
     X, y = X_all[: settings["width_samples"]], y_all[: settings["width_samples"]]
     for width in settings["widths"]:
         factories = {
             "sknn MLPClassifierGD": partial(sknn_mlp, (width,), 128, epochs, 0),
             "sklearn MLPClassifier": partial(sklearn_mlp, (width,), 128, epochs, 0),
         }
-        rows += _scaling_rows(f"hidden=({width},), n_samples={X.shape[0]}", race(factories, X, y, repeats), epochs, X.shape[0])
+        rows += _scaling_rows(f"hidden=({width},), n_samples={X.shape[0]}", race(factories, X, y, repeats, pause=settings["pause"]), epochs, X.shape[0])
     _print_comparison(rows, extra="microseconds_per_sample")
     return rows
 
