@@ -47,7 +47,8 @@ class _Workspace:
     ``outputs[j]``: output of layer j (the activation of a hidden layer, the
     logits of the last), shape (n_rows, fan_out_j). ``deltas[j]``: dC/dA of hidden
     layer j. With dropout, ``dropped[j]`` is the masked activation that feeds
-    layer j + 1 and ``masks[j]`` the inverted-dropout mask.
+    layer j + 1 and ``masks[j]`` the inverted-dropout mask. ``ones`` is a vector of
+    ones, for the intercept gradients.
     """
 
     def __init__(self, n_rows, weight_shapes, dtype, dropout):
@@ -55,6 +56,7 @@ class _Workspace:
         # Column-major logits: the loss's row-wise max and sum over a few classes run
         # several times faster, as does the product that writes them (see _losses.py).
         self.outputs[-1] = np.asfortranarray(self.outputs[-1])
+        self.ones = np.ones(n_rows, dtype)  # the 1 of dC/db_j = 1^T delta_j
         hidden = self.outputs[:-1]
         self.deltas = [np.empty_like(A) for A in hidden]
         self.dropped = [np.empty_like(A) for A in hidden] if dropout else None
@@ -264,6 +266,7 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
         W, b = params.weights, params.intercepts
         last = len(W) - 1
         outputs = [A[:n] for A in workspace.outputs]
+        ones = workspace.ones[:n]
 
         # Forward pass; inputs[j] is a_{j-1}, the input of layer j.
         inputs = [X]
@@ -282,7 +285,8 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
         delta = outputs[last]
         for j in range(last, -1, -1):
             _dot_into(inputs[j].T, delta, grads.weights[j])  # dC/dW_j = a_{j-1}^T delta_j
-            delta.sum(axis=0, out=grads.intercepts[j])  # dC/db_j = 1^T delta_j
+            # dC/db_j = 1^T delta_j, as a BLAS product: faster than delta.sum(axis=0).
+            np.matmul(ones, delta, out=grads.intercepts[j])
             if j == 0:
                 break
             previous = workspace.deltas[j - 1][:n]
