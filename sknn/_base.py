@@ -472,15 +472,19 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         early_stopping = X_val is not None
         # Everything the loop needs is allocated once, here; the loop itself allocates
         # nothing of the size of the data.
-        grads = Parameters(params.weight_shapes, params.flat.dtype)
-        penalty_gradient = np.empty(params.n_weights, dtype=params.flat.dtype)
-        optimizer = SGDMomentum(state.velocity, state.learning_rate, self.momentum, self.nesterovs_momentum)
+        alpha = self.alpha
+        # The optimizer holds the parameters, velocity and gradient side by side, and
+        # adds the penalty's gradient 2 alpha W in its step (see _optimizers.py).
+        optimizer = SGDMomentum(
+            params.flat, state.velocity, state.learning_rate, self.momentum, self.nesterovs_momentum, alpha, params.n_weights
+        )
+        params = Parameters(params.weight_shapes, params.flat.dtype, flat=optimizer.params)
+        grads = Parameters(params.weight_shapes, params.flat.dtype, flat=optimizer.gradient)
         workspace = self._allocate_workspace(batch_size, params.weight_shapes, params.flat.dtype)
         batches = _BatchGatherer(X, y, sample_weight, batch_size)
         sample_order = np.arange(n_samples)
         best_params = params.flat.copy() if early_stopping else None
         shuffle = self.shuffle and batch_size < n_samples  # one full batch: order is moot
-        alpha = self.alpha
         monitored = self._monitored()
         record_batch_loss = "batch_loss" in monitored
 
@@ -497,13 +501,12 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
                     X_batch, y_batch, sample_weight_batch = batches.gather(sample_order, start, shuffle)
                     loss = self._loss_gradient(X_batch, y_batch, sample_weight_batch, params, grads, workspace, rng)
                     if alpha:
-                        # J = C + alpha ||W||^2;  dJ/dW = dC/dW + 2 alpha W
+                        # J = C + alpha ||W||^2;  dJ/dW = dC/dW + 2 alpha W, added by the step
                         weights = params.weight_vector
                         loss += alpha * float(weights @ weights)
-                        grads.weight_vector += np.multiply(weights, 2 * alpha, out=penalty_gradient)
                     if not np.isfinite(loss):
                         self._raise_diverged(state.n_iter + 1)
-                    optimizer.step(params.flat, grads.flat)
+                    optimizer.step()
                     accumulated_loss += loss * X_batch.shape[0]
                     if record_batch_loss:
                         state.batch_loss_curve.append(loss)
@@ -588,6 +591,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         if early_stopping:
             params.flat[...] = best_params
         state.learning_rate = optimizer.learning_rate
+        state.velocity = optimizer.velocity.copy()
         self._store(params, state, problem.classes, epochs_this_call=epoch, incremental=incremental)
 
     def _validate(self, params, state, X_val, y_val, sample_weight_val):

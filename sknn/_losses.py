@@ -48,20 +48,16 @@ def softmax_cross_entropy_gradient(Z, y, sample_weight=None):
     n_samples = Z.shape[0]
     rows = _row_indices(n_samples)
     Z -= Z.max(axis=1, keepdims=True)  # softmax is shift invariant; exp cannot overflow
-    true_class_logits = Z[rows, y]
+    losses = -Z[rows, y]
     np.exp(Z, out=Z)
     normaliser = Z.sum(axis=1)
-    log_normaliser = np.log(normaliser)
+    losses += np.log(normaliser)  # l_i = log sum_k exp(z_ik) - z_{i,y_i}
     if sample_weight is None:
-        # C = (1/N) sum_i (log sum_k exp(z_ik) - z_{i,y_i}), summed term by term: no
-        # per-sample loss array is formed.
-        loss = (float(log_normaliser.sum()) - float(true_class_logits.sum())) / n_samples
         # The 1/N is folded into the normaliser: saves a pass over Z.
         normaliser *= n_samples
         Z /= normaliser[:, np.newaxis]  # Z is now P / N
         Z[rows, y] -= 1 / n_samples  # (P - Y) / N
-        return loss
-    losses = log_normaliser - true_class_logits  # l_i = log sum_k exp(z_ik) - z_{i,y_i}
+        return float(losses.sum()) / n_samples
     Z /= normaliser[:, np.newaxis]  # Z is now P
     Z[rows, y] -= 1  # P - Y
     return _weighted_mean_and_scale(losses, Z, sample_weight)
