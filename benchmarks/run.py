@@ -316,7 +316,7 @@ def section_linear(mode):
 
 def section_scaling(mode):
     settings = MODES[mode]
-    epochs, repeats = 1, max(1, settings["repeats"] - 2)
+    epochs, repeats = settings["epochs"], settings["repeats"]
     rows = []
     X_all, y_all = make_data(max(settings["sizes"]))
     for n_samples in settings["sizes"]:
