@@ -156,7 +156,9 @@ class TorchMLP:
             for start in range(0, X.shape[0], self.batch_size):
                 indices = order[start : start + self.batch_size]
                 optimizer.zero_grad()
-                loss = loss_function(model(X_t.index_select(0, indices)), y_t.index_select(0, indices))
+                loss = loss_function(
+                    model(X_t.index_select(0, indices)), y_t.index_select(0, indices)
+                )
                 loss.backward()
                 optimizer.step()
         return self
@@ -193,7 +195,9 @@ def sknn_linear(name, epochs, seed):
 def sgd_classifier(epochs, seed):
     from sklearn.linear_model import SGDClassifier
 
-    return SGDClassifier(loss="log_loss", alpha=SKLEARN_ALPHA, max_iter=epochs, tol=None, random_state=seed)
+    return SGDClassifier(
+        loss="log_loss", alpha=SKLEARN_ALPHA, max_iter=epochs, tol=None, random_state=seed
+    )
 
 
 def logistic_regression(seed):
@@ -227,7 +231,11 @@ def race(factories, X, y, repeats, X_test=None, y_test=None, pause=0.3):
             if X_test is not None and round_ == repeats:
                 accuracy[name] = float(model.score(X_test, y_test))
     return {
-        name: {"median": float(np.median(times[name])), "times": times[name], "accuracy": accuracy.get(name)}
+        name: {
+            "median": float(np.median(times[name])),
+            "times": times[name],
+            "accuracy": accuracy.get(name),
+        }
         for name in names
     }
 
@@ -306,7 +314,14 @@ def section_linear(mode):
             row["ratio"] = row["seconds_per_epoch"] / reference
         rows.append(row)
     # LogisticRegression (L-BFGS) has no epochs: compare whole fits.
-    lbfgs = race({"sklearn LogisticRegression(lbfgs)": lambda: logistic_regression(0)}, X_train, y_train, 1, X_test, y_test)
+    lbfgs = race(
+        {"sklearn LogisticRegression(lbfgs)": lambda: logistic_regression(0)},
+        X_train,
+        y_train,
+        1,
+        X_test,
+        y_test,
+    )
     for name, result in lbfgs.items():
         row = _row("linear", config + " (whole fit)", name, result, 1)
         rows.append(row)
@@ -325,14 +340,24 @@ def section_scaling(mode):
             "sknn MLPClassifierGD": lambda: sknn_mlp((64,), 128, epochs, 0),
             "sklearn MLPClassifier": lambda: sklearn_mlp((64,), 128, epochs, 0),
         }
-        rows += _scaling_rows(f"n_samples={n_samples}", race(factories, X, y, repeats, pause=settings["pause"]), epochs, n_samples)
+        rows += _scaling_rows(
+            f"n_samples={n_samples}",
+            race(factories, X, y, repeats, pause=settings["pause"]),
+            epochs,
+            n_samples,
+        )
     X, y = X_all[: settings["width_samples"]], y_all[: settings["width_samples"]]
     for width in settings["widths"]:
         factories = {
             "sknn MLPClassifierGD": partial(sknn_mlp, (width,), 128, epochs, 0),
             "sklearn MLPClassifier": partial(sklearn_mlp, (width,), 128, epochs, 0),
         }
-        rows += _scaling_rows(f"hidden=({width},), n_samples={X.shape[0]}", race(factories, X, y, repeats, pause=settings["pause"]), epochs, X.shape[0])
+        rows += _scaling_rows(
+            f"hidden=({width},), n_samples={X.shape[0]}",
+            race(factories, X, y, repeats, pause=settings["pause"]),
+            epochs,
+            X.shape[0],
+        )
     _print_comparison(rows, extra="microseconds_per_sample")
     return rows
 
@@ -356,15 +381,31 @@ def section_memory(mode, use_torch):
         return []
     n_samples = MODES[mode]["n_samples"]
     rows = []
-    models = ["sknn MLPClassifierGD", "sknn SoftmaxGD", "sklearn MLPClassifier", "sklearn SGDClassifier(log_loss)"]
+    models = [
+        "sknn MLPClassifierGD",
+        "sknn SoftmaxGD",
+        "sklearn MLPClassifier",
+        "sklearn SGDClassifier(log_loss)",
+    ]
     if use_torch:
         models.append("PyTorch SGD")
     for name in models:
-        command = [sys.executable, __file__, "--memory-child", name, "--memory-samples", str(n_samples)]
+        command = [
+            sys.executable,
+            __file__,
+            "--memory-child",
+            name,
+            "--memory-samples",
+            str(n_samples),
+        ]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         result = json.loads(output.strip().splitlines()[-1])
-        rows.append({"section": "memory", "config": f"float32, {n_samples} x 784", "model": name, **result})
-    print(f"\n== memory: resident size that fit adds after the data is loaded (float32, {n_samples} x 784)")
+        rows.append(
+            {"section": "memory", "config": f"float32, {n_samples} x 784", "model": name, **result}
+        )
+    print(
+        f"\n== memory: resident size that fit adds after the data is loaded (float32, {n_samples} x 784)"
+    )
     print(f"{'model':40s} {'data MiB':>9s} {'added MiB':>10s}")
     for row in rows:
         print(f"{row['model']:40s} {row['data_mib']:9.1f} {row['added_mib']:10.1f}")
@@ -395,7 +436,16 @@ def _memory_child(name, n_samples):
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to the current RSS
     factory().fit(X, y)
     peak = status("VmHWM:")
-    print(json.dumps({"data_mib": X.nbytes / 2**20, "rss_before_mib": before, "peak_mib": peak, "added_mib": peak - before}))
+    print(
+        json.dumps(
+            {
+                "data_mib": X.nbytes / 2**20,
+                "rss_before_mib": before,
+                "peak_mib": peak,
+                "added_mib": peak - before,
+            }
+        )
+    )
 
 
 def section_mnist(mode, mnist_dir):
@@ -403,7 +453,9 @@ def section_mnist(mode, mnist_dir):
 
     settings = MODES[mode]
     X, y = load_mnist(mnist_dir)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.2, stratify=y, random_state=0
+    )
     epochs = settings["mnist_epochs"]
     rows = []
     config = f"MNIST {Path(mnist_dir).name}: {X_train.shape[0]} train / {X_test.shape[0]} test, {epochs} epochs"
@@ -433,7 +485,9 @@ def section_mnist(mode, mnist_dir):
                 "seconds_per_epoch": float(np.median(times)) / epochs,
             }
         )
-        print(f"{name:40s} accuracy {100 * np.mean(scores):6.2f} %   ({float(np.median(times)) / epochs:.4f} s / epoch)")
+        print(
+            f"{name:40s} accuracy {100 * np.mean(scores):6.2f} %   ({float(np.median(times)) / epochs:.4f} s / epoch)"
+        )
     by_name = {row["model"]: row["accuracy"] for row in rows}
     gap = 100 * (by_name["sknn MLPClassifierGD (64,)"] - by_name["sklearn MLPClassifier (64,)"])
     print(f"MLP accuracy, sknn minus scikit-learn: {gap:+.2f} points")
@@ -448,7 +502,9 @@ def _print_comparison(rows, extra=None):
         by_config.setdefault((row["section"], row["config"]), []).append(row)
     for (section, config), group in by_config.items():
         print(f"\n== {section}: {config}")
-        header = f"{'model':36s} {'s / epoch':>10s} {'ratio':>7s}  {'ratio of':36s} {'accuracy':>8s}"
+        header = (
+            f"{'model':36s} {'s / epoch':>10s} {'ratio':>7s}  {'ratio of':36s} {'accuracy':>8s}"
+        )
         print(header + (f" {'us / sample':>12s}" if extra else ""))
         for row in group:
             ratio = f"{row['ratio']:.2f}" if "ratio" in row else ""
@@ -482,7 +538,17 @@ def environment():
         "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
         "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE"),
         "threadpools": [
-            {key: pool.get(key) for key in ("user_api", "internal_api", "prefix", "architecture", "num_threads", "version")}
+            {
+                key: pool.get(key)
+                for key in (
+                    "user_api",
+                    "internal_api",
+                    "prefix",
+                    "architecture",
+                    "num_threads",
+                    "version",
+                )
+            }
             for pool in threadpoolctl.threadpool_info()
         ],
     }
@@ -499,12 +565,20 @@ def main(argv=None):
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true", help="small data, few repeats: a smoke run")
     size.add_argument("--full", action="store_true", help="the full benchmark (the default)")
-    parser.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated, from {SECTIONS}")
-    parser.add_argument("--mnist-dir", help="directory of MNIST IDX files (t10k-images-idx3-ubyte[.gz], ...)")
+    parser.add_argument(
+        "--sections", default=",".join(SECTIONS), help=f"comma-separated, from {SECTIONS}"
+    )
+    parser.add_argument(
+        "--mnist-dir", help="directory of MNIST IDX files (t10k-images-idx3-ubyte[.gz], ...)"
+    )
     parser.add_argument("--repeats", type=int, help="timed fits per model (after one warm-up)")
     parser.add_argument("--threads", type=int, help="limit BLAS/OpenMP/PyTorch threads")
-    parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if installed")
-    parser.add_argument("--output", help="JSON file to write (default: benchmarks/results/<time>-<mode>.json)")
+    parser.add_argument(
+        "--no-torch", action="store_true", help="leave PyTorch out even if installed"
+    )
+    parser.add_argument(
+        "--output", help="JSON file to write (default: benchmarks/results/<time>-<mode>.json)"
+    )
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     parser.add_argument("--memory-samples", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -536,9 +610,15 @@ def main(argv=None):
     import sknn  # noqa: F401  (loads the BLAS libraries, so that they are reported)
 
     info = environment()
-    blas = [f"{p['prefix']} {p['version']} kernel={p['architecture']} threads={p['num_threads']}" for p in info["threadpools"] if p["user_api"] == "blas"]
-    print(f"sknn benchmarks, {mode} mode; {info['cpu_count']} CPUs; numpy {info['numpy']}, scikit-learn {info['sklearn']}"
-          + (f", torch {info['torch']}" if use_torch else ", no PyTorch"))
+    blas = [
+        f"{p['prefix']} {p['version']} kernel={p['architecture']} threads={p['num_threads']}"
+        for p in info["threadpools"]
+        if p["user_api"] == "blas"
+    ]
+    print(
+        f"sknn benchmarks, {mode} mode; {info['cpu_count']} CPUs; numpy {info['numpy']}, scikit-learn {info['sklearn']}"
+        + (f", torch {info['torch']}" if use_torch else ", no PyTorch")
+    )
     print("BLAS: " + "; ".join(blas) + f"  (OPENBLAS_CORETYPE={info['OPENBLAS_CORETYPE']})")
 
     start = time.perf_counter()
@@ -556,9 +636,24 @@ def main(argv=None):
     elapsed = time.perf_counter() - start
     print(f"\n{elapsed:.1f} s in all")
 
-    output = Path(args.output) if args.output else HERE / "results" / f"{time.strftime('%Y%m%d-%H%M%S')}-{mode}.json"
+    output = (
+        Path(args.output)
+        if args.output
+        else HERE / "results" / f"{time.strftime('%Y%m%d-%H%M%S')}-{mode}.json"
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({"mode": mode, "sections": sections, "environment": info, "seconds": elapsed, "rows": rows}, indent=1))
+    output.write_text(
+        json.dumps(
+            {
+                "mode": mode,
+                "sections": sections,
+                "environment": info,
+                "seconds": elapsed,
+                "rows": rows,
+            },
+            indent=1,
+        )
+    )
     print(f"results written to {output}")
     if limits is not None:
         limits.restore_original_limits()

@@ -57,7 +57,9 @@ class SGDMomentum:
         How many leading entries of the parameters the penalty applies to.
     """
 
-    def __init__(self, params, velocity, learning_rate, momentum, nesterov, alpha=0.0, n_penalised=0):
+    def __init__(
+        self, params, velocity, learning_rate, momentum, nesterov, alpha=0.0, n_penalised=0
+    ):
         self.momentum = momentum
         self.nesterov = nesterov and momentum > 0
         self.alpha = alpha
