@@ -15,6 +15,8 @@ where ``C`` is the mean cross-entropy of the output unit (``_losses.py``). Unlik
 scikit-learn's MLPClassifier, alpha is neither halved nor divided by the batch size.
 """
 
+import signal
+import threading
 import time
 import warnings
 import copy
@@ -491,6 +493,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         epoch = 0
         converged = False
         n_iter_before = state.n_iter  # epochs of earlier calls (warm_start, partial_fit)
+        ctrl_c = _DeferredInterrupt()  # Ctrl+C takes effect after the current update
         try:
             for epoch in range(1, max_epochs + 1):
                 epoch_start = time.perf_counter()
@@ -510,6 +513,8 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
                     accumulated_loss += loss * X_batch.shape[0]
                     if record_batch_loss:
                         state.batch_loss_curve.append(loss)
+                    if ctrl_c.requested:
+                        raise KeyboardInterrupt
 
                 state.n_iter += 1
                 state.t += n_samples
@@ -549,8 +554,9 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
                             print(self._stopping_message(early_stopping))
                         break
         except KeyboardInterrupt:
-            # The batch in flight never completed its gradient, so its update is dropped:
-            # the parameters are those after the last completed update. Only completed
+            # A Ctrl+C arrives here after the update of the current batch. A
+            # KeyboardInterrupt raised otherwise, inside the model's code, drops the batch
+            # in flight: either way the parameters are those after the last completed update. Only completed
             # epochs count, so n_iter_ == len(loss_curve_) as after any fit.
             interrupted_epoch = epoch
             epoch = state.n_iter - n_iter_before
@@ -568,6 +574,8 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
                 UserWarning,
             )
             converged = True
+        finally:
+            ctrl_c.restore()
 
         losses_this_call = state.loss_curve[n_iter_before:]
         rising = len(losses_this_call) >= 2 and losses_this_call[-1] > losses_this_call[0]
@@ -751,6 +759,34 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+class _DeferredInterrupt:
+    """Defers Ctrl+C (SIGINT) in training to the end of the current mini-batch.
+
+    In the main thread, while SIGINT has Python's default handler, a handler that
+    only records the signal is installed; the training loop checks
+    :attr:`requested` after each update and stops there, so no update is ever half
+    applied. A second Ctrl+C interrupts at once. Elsewhere (other threads, a
+    custom handler) SIGINT behaves as usual. :meth:`restore` puts the handler back.
+    """
+
+    def __init__(self):
+        self.requested = False
+        self._previous = None
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        if in_main_thread and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._previous = signal.signal(signal.SIGINT, self._record)
+
+    def _record(self, signum, frame):
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def restore(self):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
 
 
 class _BatchGatherer:

@@ -391,8 +391,8 @@ def test_interrupt_in_partial_fit_and_warm_start(Estimator):
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
-def test_a_real_sigint_takes_the_same_path(Estimator):
-    """Ctrl+C is a SIGINT, which Python's default handler turns into KeyboardInterrupt."""
+def test_a_real_sigint_stops_at_the_end_of_the_batch(Estimator):
+    """Ctrl+C is a SIGINT: training defers it to the end of the current mini-batch."""
     if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         pytest.skip("SIGINT is handled by someone else here")
     model = make(Estimator, max_iter=10)
@@ -408,5 +408,43 @@ def test_a_real_sigint_takes_the_same_path(Estimator):
     model._loss_gradient = interrupted
     with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=2, kept=AFTER_LAST_BATCH)):
         model.fit(X, y)
-    assert_array_equal(flat_parameters(model), starts[-1])
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    # The signal waits for the end of the batch it arrived in: that batch's update is
+    # applied, and training stops there. The parameters are those that the next batch
+    # of an uninterrupted fit starts from.
+    reference = make(Estimator, max_iter=10)
+    reference_starts = []
+    original_reference = reference._loss_gradient
+
+    def recorded(*args):
+        reference_starts.append(args[3].flat.copy())
+        return original_reference(*args)
+
+    reference._loss_gradient = recorded
+    quiet_fit(reference, X, y)
+    assert_array_equal(starts, reference_starts[: len(starts)])
+    assert_array_equal(flat_parameters(model), reference_starts[len(starts)])
     assert model.n_iter_ == len(model.loss_curve_) == 1
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
+def test_a_second_sigint_interrupts_at_once(Estimator):
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("SIGINT is handled by someone else here")
+    model = make(Estimator, max_iter=10)
+    starts = []
+    original = model._loss_gradient
+
+    def interrupted_twice(*args):
+        starts.append(args[3].flat.copy())
+        if len(starts) == 3:
+            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)  # impatient: no end of batch
+        return original(*args)
+
+    model._loss_gradient = interrupted_twice
+    with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=1, kept=AFTER_LAST_BATCH)):
+        model.fit(X, y)
+    assert len(starts) == 3
+    assert_array_equal(flat_parameters(model), starts[-1])  # the batch in flight is dropped
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
