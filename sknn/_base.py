@@ -15,14 +15,14 @@ where ``C`` is the mean cross-entropy of the output unit (``_losses.py``). Unlik
 scikit-learn's MLPClassifier, alpha is neither halved nor divided by the batch size.
 """
 
+import copy
 import signal
 import threading
 import time
 import warnings
-import copy
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -92,7 +92,9 @@ class Parameters:
         self.weights, self.intercepts = [], []
         offset = 0
         for fan_in, fan_out in self.weight_shapes:
-            self.weights.append(self.flat[offset : offset + fan_in * fan_out].reshape(fan_in, fan_out))
+            self.weights.append(
+                self.flat[offset : offset + fan_in * fan_out].reshape(fan_in, fan_out)
+            )
             offset += fan_in * fan_out
         for _, fan_out in self.weight_shapes:
             self.intercepts.append(self.flat[offset : offset + fan_out])
@@ -253,7 +255,9 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fitting
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X: "MatrixLike", y: "ArrayLike", sample_weight: "ArrayLike | None" = None) -> "Self":
+    def fit(
+        self, X: "MatrixLike", y: "ArrayLike", sample_weight: "ArrayLike | None" = None
+    ) -> "Self":
         """Fit the model by mini-batch gradient descent.
 
         Parameters
@@ -362,7 +366,9 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
             X = X.tocsr()  # rows are gathered per batch
         classes, y = self._encode_labels(y, classes, incremental, continuing)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
             # A sample of weight zero contributes nothing to J: leave it out of the batches.
             keep = sample_weight > 0
             if not keep.all():
@@ -397,7 +403,11 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
     def _encode_labels(self, y, classes, incremental, continuing):
         """Return the classes and ``y`` as indices into them."""
         if continuing:
-            if incremental and classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            if (
+                incremental
+                and classes is not None
+                and not np.array_equal(np.unique(classes), self.classes_)
+            ):
                 raise ValueError(
                     f"classes={np.unique(classes).tolist()} is not the same as on the first "
                     f"call to partial_fit, {self.classes_.tolist()}."
@@ -478,7 +488,13 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         # The optimizer holds the parameters, velocity and gradient side by side, and
         # adds the penalty's gradient 2 alpha W in its step (see _optimizers.py).
         optimizer = SGDMomentum(
-            params.flat, state.velocity, state.learning_rate, self.momentum, self.nesterovs_momentum, alpha, params.n_weights
+            params.flat,
+            state.velocity,
+            state.learning_rate,
+            self.momentum,
+            self.nesterovs_momentum,
+            alpha,
+            params.n_weights,
         )
         params = Parameters(params.weight_shapes, params.flat.dtype, flat=optimizer.params)
         grads = Parameters(params.weight_shapes, params.flat.dtype, flat=optimizer.gradient)
@@ -495,14 +511,18 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
         n_iter_before = state.n_iter  # epochs of earlier calls (warm_start, partial_fit)
         ctrl_c = _DeferredInterrupt()  # Ctrl+C takes effect after the current update
         try:
-            for epoch in range(1, max_epochs + 1):
+            for epoch in range(1, max_epochs + 1):  # noqa: B007 (reported after the loop)
                 epoch_start = time.perf_counter()
                 if shuffle:
                     rng.shuffle(sample_order)  # shuffle indices, never the data
                 accumulated_loss = 0.0
                 for start in range(0, n_samples, batch_size):
-                    X_batch, y_batch, sample_weight_batch = batches.gather(sample_order, start, shuffle)
-                    loss = self._loss_gradient(X_batch, y_batch, sample_weight_batch, params, grads, workspace, rng)
+                    X_batch, y_batch, sample_weight_batch = batches.gather(
+                        sample_order, start, shuffle
+                    )
+                    loss = self._loss_gradient(
+                        X_batch, y_batch, sample_weight_batch, params, grads, workspace, rng
+                    )
                     if alpha:
                         # J = C + alpha ||W||^2;  dJ/dW = dC/dW + 2 alpha W, added by the step
                         weights = params.weight_vector
@@ -543,7 +563,10 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
                         self.learning_rate_init, state.t, self.power_t
                     )
                 if state.no_improvement_count > self.n_iter_no_change:
-                    if self.learning_rate == "adaptive" and optimizer.learning_rate > ADAPTIVE_MIN_LEARNING_RATE:
+                    if (
+                        self.learning_rate == "adaptive"
+                        and optimizer.learning_rate > ADAPTIVE_MIN_LEARNING_RATE
+                    ):
                         optimizer.learning_rate /= ADAPTIVE_DIVISOR
                         state.no_improvement_count = 0
                         if self.verbose:
@@ -679,7 +702,9 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------ prediction
     def _decision_logits(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=("csr", "csc"), dtype=(np.float64, np.float32), reset=False)
+        X = validate_data(
+            self, X, accept_sparse=("csr", "csc"), dtype=(np.float64, np.float32), reset=False
+        )
         weights, intercepts = self._get_weights_intercepts()
         return self._logits(X, weights, intercepts)
 
@@ -819,7 +844,9 @@ class _BatchGatherer:
         y_batch = np.take(self.y, indices, out=self.y_buffer[:n], mode="clip")
         sample_weight = None
         if self.sample_weight is not None:
-            sample_weight = np.take(self.sample_weight, indices, out=self.sample_weight_buffer[:n], mode="clip")
+            sample_weight = np.take(
+                self.sample_weight, indices, out=self.sample_weight_buffer[:n], mode="clip"
+            )
         return X_batch, y_batch, sample_weight
 
 

@@ -233,7 +233,9 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
             W[...] = WEIGHT_INITS[name](*W.shape, rng)
 
     def _parameter_names(self, n_layers):
-        return [f"coefs_[{j}]" for j in range(n_layers)], [f"intercepts_[{j}]" for j in range(n_layers)]
+        return [f"coefs_[{j}]" for j in range(n_layers)], [
+            f"intercepts_[{j}]" for j in range(n_layers)
+        ]
 
     def _get_weights_intercepts(self):
         return self.coefs_, self.intercepts_

@@ -63,13 +63,19 @@ def independent_objective(estimator, X, y, alpha, sample_weight=None):
     """
     if isinstance(estimator, LogisticRegressionGD):
         Z = estimator.decision_function(X).reshape(len(X), -1)
-        targets = [y == estimator.classes_[-1]] if Z.shape[1] == 1 else [y == c for c in estimator.classes_]
+        targets = (
+            [y == estimator.classes_[-1]]
+            if Z.shape[1] == 1
+            else [y == c for c in estimator.classes_]
+        )
         C = sum(
             log_loss(t, 1 / (1 + np.exp(-z)), sample_weight=sample_weight, labels=[False, True])
             for t, z in zip(targets, Z.T)
         )
     else:
-        C = log_loss(y, estimator.predict_proba(X), sample_weight=sample_weight, labels=estimator.classes_)
+        C = log_loss(
+            y, estimator.predict_proba(X), sample_weight=sample_weight, labels=estimator.classes_
+        )
     weights, _ = estimator._get_weights_intercepts()
     return C + alpha * sum(float(np.sum(W**2)) for W in weights)
 
@@ -103,7 +109,9 @@ def test_one_step_is_plain_gradient_descent_and_loss_curve_is_J(Estimator, digit
     model.partial_fit(X, y, sample_weight=weights)
     # The loss recorded for an epoch is J at the parameters each batch started from.
     assert model.loss_curve_[-1] == pytest.approx(J0, rel=1e-10)
-    np.testing.assert_allclose(flat_parameters(model, X.shape[1]), theta0 - eta * gradient, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        flat_parameters(model, X.shape[1]), theta0 - eta * gradient, rtol=1e-9, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
@@ -179,8 +187,15 @@ def test_early_stopping_restores_the_best_validation_parameters(Estimator, digit
     monkeypatch.setattr(sknn._base, "train_test_split", recording_split)
     # A large step and no penalty overfit the noise quickly.
     model = make(
-        Estimator, early_stopping=True, alpha=0.0, learning_rate_init=0.5, n_iter_no_change=3,
-        tol=0.0, max_iter=200, random_state=0, validation_fraction=0.2,
+        Estimator,
+        early_stopping=True,
+        alpha=0.0,
+        learning_rate_init=0.5,
+        n_iter_no_change=3,
+        tol=0.0,
+        max_iter=200,
+        random_state=0,
+        validation_fraction=0.2,
     ).fit(X, y)
     X_val, y_val = splits[0][1], model.classes_[splits[0][3]]
     curve = model.validation_loss_curve_
@@ -227,8 +242,12 @@ def test_float32_trains_and_predicts_in_float32(Estimator, digits):
 def test_sparse_input_gives_the_dense_model(Estimator, digits, fmt):
     X, y = digits
     dense = make(Estimator, random_state=0, max_iter=3, batch_size=64).fit(X, y)
-    sparse = make(Estimator, random_state=0, max_iter=3, batch_size=64).fit(sp.csr_matrix(X).asformat(fmt), y)
-    np.testing.assert_allclose(sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X), rtol=1e-7)
+    sparse = make(Estimator, random_state=0, max_iter=3, batch_size=64).fit(
+        sp.csr_matrix(X).asformat(fmt), y
+    )
+    np.testing.assert_allclose(
+        sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X), rtol=1e-7
+    )
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
@@ -249,14 +268,18 @@ def test_convergence_warning_only_when_max_iter_is_reached(digits):
 
 def test_learning_rate_schedules(digits):
     X, y = digits
-    invscaling = SoftmaxGD(learning_rate="invscaling", learning_rate_init=0.5, power_t=0.5, max_iter=3)
+    invscaling = SoftmaxGD(
+        learning_rate="invscaling", learning_rate_init=0.5, power_t=0.5, max_iter=3
+    )
     with pytest.warns(ConvergenceWarning):
         invscaling.fit(X, y)
     # eta = eta_0 / (t + 1) ** power_t after each epoch, t the samples seen.
     expected = 0.5 / (3 * len(y) + 1) ** 0.5
     assert invscaling._training_state["learning_rate"] == pytest.approx(expected)
 
-    adaptive = SoftmaxGD(learning_rate="adaptive", learning_rate_init=0.1, tol=10.0, n_iter_no_change=1)
+    adaptive = SoftmaxGD(
+        learning_rate="adaptive", learning_rate_init=0.1, tol=10.0, n_iter_no_change=1
+    )
     adaptive.fit(X, y)  # no epoch improves by tol: each patience period divides eta by 5
     assert adaptive._training_state["learning_rate"] <= 1e-6
     # Epoch 1 improves on an infinite best loss; then each 2 epochs without improvement

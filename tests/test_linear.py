@@ -40,7 +40,12 @@ def test_logistic_reaches_97_percent_on_digits_2_vs_3(digits):
 
 @pytest.mark.parametrize(
     "Estimator, n_classes, coef_rows",
-    [(LogisticRegressionGD, 2, 1), (LogisticRegressionGD, 4, 4), (SoftmaxGD, 2, 2), (SoftmaxGD, 4, 4)],
+    [
+        (LogisticRegressionGD, 2, 1),
+        (LogisticRegressionGD, 4, 4),
+        (SoftmaxGD, 2, 2),
+        (SoftmaxGD, 4, 4),
+    ],
 )
 def test_coef_shapes(Estimator, n_classes, coef_rows, digits):
     X, y = digits
@@ -74,7 +79,9 @@ def test_softmax_binary_decision_is_logit_difference(digits):
     Z = logits(model, X[keep])
     decision = model.decision_function(X[keep])
     np.testing.assert_allclose(decision, Z[:, 1] - Z[:, 0], rtol=1e-10)
-    np.testing.assert_array_equal(model.predict(X[keep]), model.classes_[(decision > 0).astype(int)])
+    np.testing.assert_array_equal(
+        model.predict(X[keep]), model.classes_[(decision > 0).astype(int)]
+    )
 
 
 def test_logistic_outputs_are_one_vs_rest(digits):
@@ -106,7 +113,9 @@ def test_log_proba_is_finite_where_proba_rounds_to_zero(Estimator, digits):
 @pytest.mark.parametrize("Estimator", [LogisticRegressionGD, SoftmaxGD])
 def test_grid_search_over_alpha_in_a_pipeline(Estimator, digits):
     X, y = digits
-    pipeline = Pipeline([("scale", StandardScaler()), ("model", Estimator(random_state=0, max_iter=30))])
+    pipeline = Pipeline(
+        [("scale", StandardScaler()), ("model", Estimator(random_state=0, max_iter=30))]
+    )
     alphas = [1e-4, 1e-2, 1.0]
     search = GridSearchCV(pipeline, {"model__alpha": alphas}, cv=3, n_jobs=2)
     with pytest.warns(Warning):  # ConvergenceWarning, from max_iter=30

@@ -51,7 +51,9 @@ def test_small_network_gradient_derived_by_hand():
 
     # One step of plain gradient descent with eta = 1 from exactly these weights
     # moves them by minus the gradient.
-    mlp = MLPClassifierGD((2,), activation="sigmoid", alpha=0.0, momentum=0.0, learning_rate_init=1.0)
+    mlp = MLPClassifierGD(
+        (2,), activation="sigmoid", alpha=0.0, momentum=0.0, learning_rate_init=1.0
+    )
     mlp.partial_fit([x], [label], classes=[0, 1])
     mlp.coefs_ = [np.array(W1), np.array(W2)]
     mlp.intercepts_ = [np.array(b1), np.array(b2)]
@@ -78,7 +80,9 @@ def test_overwritten_parameters_are_used_with_penalty():
     np.testing.assert_allclose(mlp.coefs_[0], coefs[0], atol=1e-7)
 
     mlp.coefs_[1] = np.zeros((4, 3))
-    with pytest.raises(ValueError, match=r"coefs_\[1\] has shape \(4, 3\), but the model needs \(5, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"coefs_\[1\] has shape \(4, 3\), but the model needs \(5, 3\)"
+    ):
         mlp.partial_fit(X, y)
 
 
@@ -112,7 +116,9 @@ def test_uniform_initialisations_have_their_bounds():
     weights = [np.empty((400, 300))]
     MLPClassifierGD(weight_init="uniform")._initialize_weights(weights, np.random.RandomState(0))
     assert -1 <= weights[0].min() < -0.99 and 0.99 < weights[0].max() <= 1
-    MLPClassifierGD(weight_init="glorot_uniform")._initialize_weights(weights, np.random.RandomState(0))
+    MLPClassifierGD(weight_init="glorot_uniform")._initialize_weights(
+        weights, np.random.RandomState(0)
+    )
     bound = np.sqrt(6 / 700)
     assert -bound <= weights[0].min() < -0.99 * bound and 0.99 * bound < weights[0].max() <= bound
 
@@ -148,7 +154,9 @@ def test_trick_fan_in_initialisation_trains_faster_than_uniform(digits_split):
 
 
 def test_trick_improved_sigmoid_trains_faster_than_sigmoid(digits_split):
-    improved = final_training_loss(digits_split, activation="lecun_tanh", weight_init="lecun_normal")
+    improved = final_training_loss(
+        digits_split, activation="lecun_tanh", weight_init="lecun_normal"
+    )
     sigmoid = final_training_loss(digits_split, activation="sigmoid", weight_init="lecun_normal")
     assert improved < 0.5 * sigmoid
 
@@ -191,7 +199,9 @@ def test_invalid_hidden_layer_sizes():
 
 def test_grid_search_over_alpha_and_hidden_layer_sizes(digits_split):
     X_train, X_test, y_train, y_test = digits_split
-    pipeline = Pipeline([("scale", StandardScaler()), ("mlp", MLPClassifierGD(max_iter=15, random_state=0))])
+    pipeline = Pipeline(
+        [("scale", StandardScaler()), ("mlp", MLPClassifierGD(max_iter=15, random_state=0))]
+    )
     grid = {"mlp__alpha": [1e-4, 1.0], "mlp__hidden_layer_sizes": [(32,), (64,), (64, 64)]}
     search = GridSearchCV(pipeline, grid, cv=3, n_jobs=2)
     with pytest.warns(ConvergenceWarning):

@@ -87,7 +87,9 @@ def check_gradients(
     sample_weight = _mean_one(problem.sample_weight)
 
     def objective(theta):
-        return model._objective_gradient(theta, problem.X, problem.y, sample_weight, len(problem.classes))
+        return model._objective_gradient(
+            theta, problem.X, problem.y, sample_weight, len(problem.classes)
+        )
 
     _, analytic = objective(flat.copy())
     numeric = np.empty_like(flat)
