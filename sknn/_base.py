@@ -150,10 +150,10 @@ class Problem(NamedTuple):
 
 def _dot_into(A, B, out):
     """``out[...] = A @ B`` without a temporary when ``A`` is dense."""
-    if sp.issparse(A):
-        out[...] = A @ B
-    else:
+    if isinstance(A, np.ndarray):  # (a type check costs a tenth of sp.issparse, per product)
         np.matmul(A, B, out=out)
+    else:
+        out[...] = A @ B
 
 
 class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
@@ -496,9 +496,14 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
             alpha,
             params.n_weights,
         )
-        params = Parameters(params.weight_shapes, params.flat.dtype, flat=optimizer.params)
-        grads = Parameters(params.weight_shapes, params.flat.dtype, flat=optimizer.gradient)
-        workspace = self._allocate_workspace(batch_size, params.weight_shapes, params.flat.dtype)
+        # The optimizer alternates between two buffers (see _optimizers.py): views of both.
+        shapes, dtype = params.weight_shapes, params.flat.dtype
+        views = [
+            (Parameters(shapes, dtype, flat=w), Parameters(shapes, dtype, flat=g))
+            for w, g in optimizer.buffers
+        ]
+        params, grads = views[optimizer.current]
+        workspace = self._allocate_workspace(batch_size, shapes, dtype)
         batches = _BatchGatherer(X, y, sample_weight, batch_size)
         sample_order = np.arange(n_samples)
         best_params = params.flat.copy() if early_stopping else None
@@ -530,6 +535,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseEstimator):
                     if not np.isfinite(loss):
                         self._raise_diverged(state.n_iter + 1)
                     optimizer.step()
+                    params, grads = views[optimizer.current]  # the step wrote the other buffer
                     accumulated_loss += loss * X_batch.shape[0]
                     if record_batch_loss:
                         state.batch_loss_curve.append(loss)
@@ -838,10 +844,10 @@ class _BatchGatherer:
         n = stop - start
         if self.dense:
             # mode="clip" lets take write straight into `out` (the default buffers first).
-            X_batch = np.take(self.X, indices, axis=0, out=self.X_buffer[:n], mode="clip")
+            X_batch = self.X.take(indices, axis=0, out=self.X_buffer[:n], mode="clip")
         else:
             X_batch = self.X[indices]
-        y_batch = np.take(self.y, indices, out=self.y_buffer[:n], mode="clip")
+        y_batch = self.y.take(indices, out=self.y_buffer[:n], mode="clip")
         sample_weight = None
         if self.sample_weight is not None:
             sample_weight = np.take(

@@ -27,10 +27,11 @@ class SGDMomentum:
     With ``mu = 0`` both are plain SGD, ``w <- w - eta G``, and ``v`` is left as is.
 
     Both updates are linear in ``(w, v, g)``, so one step is one matrix product. The
-    optimizer owns one column-major array ``S = [w, v, g]`` of shape (n, 3), whose
-    columns are :attr:`params`, :attr:`velocity` and :attr:`gradient`; a step is
-    ``[w', v'] = S M`` with, for ``a = -eta`` and ``c = -2 alpha eta`` (``c = 0`` on
-    the intercepts)::
+    optimizer owns two column-major arrays ``S = [w, v, g]`` of shape (n, 3), whose
+    columns are :attr:`params`, :attr:`velocity` and :attr:`gradient`; a step reads
+    the :attr:`current` one and writes ``[w', v'] = S M`` into the other, which
+    becomes current (two buffers save copying ``[w', v']`` back), with, for
+    ``a = -eta`` and ``c = -2 alpha eta`` (``c = 0`` on the intercepts)::
 
         classical:  M = [[1 + c, c], [mu, mu], [a, a]]
         Nesterov:   M = [[1 + c + mu c, c], [mu^2, mu], [a (1 + mu), a]]
@@ -64,14 +65,31 @@ class SGDMomentum:
         self.nesterov = nesterov and momentum > 0
         self.alpha = alpha
         self.n_penalised = n_penalised
-        self._columns = np.empty((params.shape[0], 3), dtype=params.dtype, order="F")
-        self._updated = np.empty((params.shape[0], 2), dtype=params.dtype, order="F")
-        # Rows of the transposed array: contiguous views of the three columns.
-        self.params, self.velocity, self.gradient = self._columns.T
+        self._buffers = [np.zeros((params.shape[0], 3), params.dtype, order="F") for _ in "ab"]
+        self.current = 0
         self.params[...] = params
         self.velocity[...] = velocity
-        self.gradient[...] = 0
         self.learning_rate = learning_rate
+
+    @property
+    def buffers(self):
+        """``(params, gradient)`` of each buffer: contiguous vectors to take views of."""
+        return [(S[:, 0], S[:, 2]) for S in self._buffers]
+
+    @property
+    def params(self):
+        """The current parameters ``w``."""
+        return self._buffers[self.current][:, 0]
+
+    @property
+    def velocity(self):
+        """The current velocity ``v``."""
+        return self._buffers[self.current][:, 1]
+
+    @property
+    def gradient(self):
+        """Where the data gradient ``g = dC/dw`` at :attr:`params` is written."""
+        return self._buffers[self.current][:, 2]
 
     @property
     def learning_rate(self):
@@ -92,15 +110,15 @@ class SGDMomentum:
             M = [[1 + c + mu * c, c], [mu * mu, mu], [a * (1 + mu), a]]
         else:
             M = [[1 + c, c], [mu, mu], [a, a]]
-        return np.array(M, dtype=self._columns.dtype)
+        return np.array(M, dtype=self._buffers[0].dtype)
 
     def step(self):
-        """Move :attr:`params` one step, from the data gradient in :attr:`gradient`."""
+        """One step from the data gradient in :attr:`gradient`; flips :attr:`current`."""
         k = self.n_penalised
-        columns, updated = self._columns, self._updated
-        np.matmul(columns[:k], self._penalised, out=updated[:k])  # [w', v'] = [w, v, g] M
-        np.matmul(columns[k:], self._unpenalised, out=updated[k:])
-        columns[:, :2] = updated
+        S, updated = self._buffers[self.current], self._buffers[1 - self.current]
+        np.matmul(S[:k], self._penalised, out=updated[:k, :2])  # [w', v'] = [w, v, g] M
+        np.matmul(S[k:], self._unpenalised, out=updated[k:, :2])
+        self.current = 1 - self.current
 
 
 def invscaling_learning_rate(learning_rate_init, n_samples_seen, power_t):
