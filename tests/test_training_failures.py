@@ -390,22 +390,33 @@ def test_interrupt_in_partial_fit_and_warm_start(Estimator):
     assert model.loss_curve_[:2] == before["loss_curve_"]
 
 
+def record_starts(estimator, sigints_on_call=None, sigints=0):
+    """Record the parameters each ``_loss_gradient`` call starts from.
+
+    On call number ``sigints_on_call``, send ``sigints`` real SIGINTs (Ctrl+C) before
+    computing the gradient. Returns the list of recorded parameters.
+    """
+    starts = []
+    original = estimator._loss_gradient
+
+    def recorded(*args):
+        starts.append(args[3].flat.copy())
+        if len(starts) == sigints_on_call:
+            for _ in range(sigints):
+                signal.raise_signal(signal.SIGINT)
+        return original(*args)
+
+    estimator._loss_gradient = recorded
+    return starts
+
+
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
 def test_a_real_sigint_stops_at_the_end_of_the_batch(Estimator):
     """Ctrl+C is a SIGINT: training defers it to the end of the current mini-batch."""
     if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         pytest.skip("SIGINT is handled by someone else here")
     model = make(Estimator, max_iter=10)
-    starts = []
-    original = model._loss_gradient
-
-    def interrupted(*args):
-        starts.append(args[3].flat.copy())
-        if len(starts) == BATCHES_PER_EPOCH + 2:
-            signal.raise_signal(signal.SIGINT)
-        return original(*args)
-
-    model._loss_gradient = interrupted
+    starts = record_starts(model, sigints_on_call=BATCHES_PER_EPOCH + 2, sigints=1)
     with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=2, kept=AFTER_LAST_BATCH)):
         model.fit(X, y)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
@@ -413,14 +424,7 @@ def test_a_real_sigint_stops_at_the_end_of_the_batch(Estimator):
     # applied, and training stops there. The parameters are those that the next batch
     # of an uninterrupted fit starts from.
     reference = make(Estimator, max_iter=10)
-    reference_starts = []
-    original_reference = reference._loss_gradient
-
-    def recorded(*args):
-        reference_starts.append(args[3].flat.copy())
-        return original_reference(*args)
-
-    reference._loss_gradient = recorded
+    reference_starts = record_starts(reference)
     quiet_fit(reference, X, y)
     assert_array_equal(starts, reference_starts[: len(starts)])
     assert_array_equal(flat_parameters(model), reference_starts[len(starts)])
@@ -432,17 +436,7 @@ def test_a_second_sigint_interrupts_at_once(Estimator):
     if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         pytest.skip("SIGINT is handled by someone else here")
     model = make(Estimator, max_iter=10)
-    starts = []
-    original = model._loss_gradient
-
-    def interrupted_twice(*args):
-        starts.append(args[3].flat.copy())
-        if len(starts) == 3:
-            signal.raise_signal(signal.SIGINT)
-            signal.raise_signal(signal.SIGINT)  # impatient: no end of batch
-        return original(*args)
-
-    model._loss_gradient = interrupted_twice
+    starts = record_starts(model, sigints_on_call=3, sigints=2)  # impatient: no end of batch
     with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=1, kept=AFTER_LAST_BATCH)):
         model.fit(X, y)
     assert len(starts) == 3
