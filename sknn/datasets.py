@@ -9,16 +9,27 @@ gzip-compressed::
     t10k-labels-idx1-ubyte    their labels
 
 sknn downloads nothing: point :func:`load_mnist` at a folder holding the files.
+
+The files are read as streams, header first. Nothing beyond the header is read until
+the size it announces has been checked against ``max_bytes`` (default
+:data:`DEFAULT_MAX_BYTES`, 64 MiB of data: room for the 47,040,000 bytes of MNIST's
+training images), and then exactly that many bytes are read, plus one to detect
+trailing data. A small gzip file that decompresses to gigabytes (a decompression bomb)
+therefore costs no more memory than its header announces. A damaged, truncated or
+overlong file, an unknown type code and a size over the limit each get a
+``ValueError`` that names the file and says what to do.
 """
 
 import gzip
 import math
+import numbers
+import zlib
 from pathlib import Path
 
 import numpy as np
 from sklearn.utils import Bunch
 
-__all__ = ["load_idx", "load_mnist"]
+__all__ = ["DEFAULT_MAX_BYTES", "load_idx", "load_mnist"]
 
 #: IDX type codes (the third byte of the magic number) and the big-endian dtypes they name.
 IDX_DTYPES = {
@@ -30,11 +41,19 @@ IDX_DTYPES = {
     0x0E: np.dtype(">f8"),
 }
 
+#: The default limit on the data one IDX file may announce, in bytes (64 MiB): room
+#: for MNIST's training images (60000 x 28 x 28 = 47,040,000 bytes). Pass
+#: ``max_bytes`` to :func:`load_idx` or :func:`load_mnist` to raise it.
+DEFAULT_MAX_BYTES = 64 * 2**20
+
 #: The gzip format's first two bytes.
 _GZIP_MAGIC = b"\x1f\x8b"
 
+#: The data is read in pieces of this many bytes: the most a read adds to the array itself.
+_CHUNK_BYTES = 2**20
 
-def load_idx(path):
+
+def load_idx(path, *, max_bytes=DEFAULT_MAX_BYTES):
     """Read one IDX file, such as ``t10k-images-idx3-ubyte``, plain or gzip-compressed.
 
     An IDX file is a 4-byte magic number ``0x00 0x00 <type code> <n_dims>``, then
@@ -43,10 +62,22 @@ def load_idx(path):
     0x0C (int32), 0x0D (float32) and 0x0E (float64). A gzip-compressed file is
     recognised by its content, whatever its name.
 
+    The file is read as a stream: the header first, then exactly the number of
+    bytes it announces, then one more byte to detect trailing data. A gzip file is
+    never decompressed further than that (its checksum is still verified), so a
+    small file that decompresses to gigabytes fails after reading its header and
+    data, using no more memory than the header announces.
+
     Parameters
     ----------
     path : str or path-like
         The file to read.
+
+    max_bytes : int or None, default=DEFAULT_MAX_BYTES
+        The largest size of data (without the header) that the file may announce,
+        in bytes; larger files are refused before their data is read. The default,
+        ``64 * 2**20`` (64 MiB), holds MNIST's 60000 training images. Raise it for
+        larger files you trust; None removes the limit.
 
     Returns
     -------
@@ -57,7 +88,9 @@ def load_idx(path):
     ------
     ValueError
         When the file does not start with an IDX magic number, names an unknown
-        type code, or holds fewer or more bytes than its dimensions say.
+        type code, announces more than ``max_bytes`` bytes of data, holds fewer or
+        more bytes than its dimensions say, or is a damaged gzip file; also when
+        ``max_bytes`` is neither a non-negative integer nor None.
 
     Examples
     --------
@@ -69,42 +102,114 @@ def load_idx(path):
     >>> _ = path.write_bytes(header + bytes([7, 2, 1]))
     >>> load_idx(path)
     array([7, 2, 1], dtype=uint8)
+
+    A header announcing more data than ``max_bytes`` is refused before any data is read:
+
+    >>> load_idx(path, max_bytes=2)
+    Traceback (most recent call last):
+        ...
+    ValueError: ...tiny-labels-idx1-ubyte announces a uint8 array of shape (3,), 3 bytes of data, more than max_bytes=2 allows. ...
     """
     path = Path(path)
-    content = path.read_bytes()
-    if content[:2] == _GZIP_MAGIC:
+    _check_max_bytes(max_bytes)
+    opener = gzip.open if _is_gzip(path) else open
+    with opener(path, "rb") as stream:
         try:
-            content = gzip.decompress(content)
-        except (EOFError, OSError) as error:
-            raise ValueError(f"{path} is a damaged or truncated gzip file: {error}") from error
-    if len(content) < 4 or content[0] != 0 or content[1] != 0:
+            return _read_idx(stream, path, max_bytes)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+            raise ValueError(
+                f"{path} is a damaged or truncated gzip file: {error}. Download it again."
+            ) from error
+
+
+def _check_max_bytes(max_bytes):
+    """Raise a ValueError unless ``max_bytes`` is a non-negative integer or None."""
+    is_count = isinstance(max_bytes, numbers.Integral) and not isinstance(max_bytes, bool)
+    if max_bytes is not None and not (is_count and max_bytes >= 0):
+        raise ValueError(
+            f"max_bytes must be a non-negative integer or None (no limit); got {max_bytes!r}."
+        )
+
+
+def _is_gzip(path):
+    """Whether the file at ``path`` starts with the gzip magic number."""
+    with open(path, "rb") as file:
+        return file.read(2) == _GZIP_MAGIC
+
+
+def _read_idx(stream, path, max_bytes):
+    """The array in the IDX ``stream``: header, then exactly the data it announces."""
+    dtype, shape = _read_header(stream, path)
+    header_bytes = 4 + 4 * len(shape)
+    data_bytes = math.prod(shape) * dtype.itemsize
+    if max_bytes is not None and data_bytes > max_bytes:
+        raise ValueError(
+            f"{path} announces a {dtype.name} array of shape {shape}, {data_bytes:,} bytes "
+            f"of data, more than max_bytes={max_bytes:,} allows. If you trust the file, "
+            f"pass a larger max_bytes (or max_bytes=None for no limit); otherwise the "
+            f"file is damaged: download it again."
+        )
+    data = np.empty(data_bytes, dtype=np.uint8)
+    n_read = _read_into(stream, data)
+    if n_read < data_bytes:
+        raise ValueError(
+            f"{path} is truncated: a {dtype.name} array of shape {shape} needs "
+            f"{header_bytes + data_bytes:,} bytes with the header, but the file has "
+            f"{header_bytes + n_read:,}. Download it again."
+        )
+    if stream.read(1):
+        raise ValueError(
+            f"{path} is longer than its header says: a {dtype.name} array of shape "
+            f"{shape} needs {header_bytes + data_bytes:,} bytes with the header, but the "
+            f"file holds more (reading stopped there). The file is damaged or is not an "
+            f"IDX file: download it again."
+        )
+    array = data.view(dtype).reshape(shape)
+    if not dtype.isnative:  # IDX is big-endian: swap in place, then read as native
+        array = array.byteswap(inplace=True).view(dtype.newbyteorder("="))
+    return array
+
+
+def _read_header(stream, path):
+    """The dtype and shape announced by the header at the start of ``stream``."""
+    magic = stream.read(4)
+    if len(magic) < 4 or magic[0] != 0 or magic[1] != 0:
         raise ValueError(
             f"{path} is not an IDX file: it must start with the magic number "
-            f"0x00 0x00 <type code> <n_dims>, but starts with {content[:4].hex(' ')!r}."
+            f"0x00 0x00 <type code> <n_dims>, but starts with {magic.hex(' ')!r}. "
+            f"Check the file name, or download the file again."
         )
-    type_code, n_dims = content[2], content[3]
+    type_code, n_dims = magic[2], magic[3]
     if type_code not in IDX_DTYPES:
         known = ", ".join(f"0x{code:02X}" for code in IDX_DTYPES)
         raise ValueError(
-            f"{path} names the unknown IDX type code 0x{type_code:02X}; known: {known}."
+            f"{path} names the unknown IDX type code 0x{type_code:02X}; known: {known}. "
+            f"The file is damaged or is not an IDX file: download it again."
         )
-    dtype = IDX_DTYPES[type_code]
-    header_size = 4 + 4 * n_dims
-    if len(content) < header_size:
+    sizes = stream.read(4 * n_dims)
+    if len(sizes) < 4 * n_dims:
         raise ValueError(
             f"{path} is truncated: its header announces {n_dims} dimensions "
-            f"({header_size} bytes), but the file has {len(content)} bytes."
+            f"({4 + 4 * n_dims} bytes), but the file has {4 + len(sizes)} bytes. "
+            f"Download it again."
         )
-    shape = tuple(int(size) for size in np.frombuffer(content, ">u4", n_dims, offset=4))
-    expected = header_size + math.prod(shape) * dtype.itemsize
-    if len(content) != expected:
-        problem = "truncated" if len(content) < expected else "longer than its header says"
-        raise ValueError(
-            f"{path} is {problem}: a {dtype.name} array of shape {shape} needs "
-            f"{expected} bytes with the header, but the file has {len(content)}."
-        )
-    array = np.frombuffer(content, dtype, offset=header_size).reshape(shape)
-    return array.astype(dtype.newbyteorder("="))  # a native-order, writeable copy
+    shape = tuple(int.from_bytes(sizes[i : i + 4], "big") for i in range(0, len(sizes), 4))
+    return IDX_DTYPES[type_code], shape
+
+
+def _read_into(stream, buffer):
+    """Fill ``buffer`` from ``stream``, a piece at a time; return the bytes read.
+
+    Fewer than ``len(buffer)`` means the stream ended first.
+    """
+    view = memoryview(buffer)
+    n_read = 0
+    while n_read < len(view):
+        n_new = stream.readinto(view[n_read : n_read + _CHUNK_BYTES])
+        if not n_new:
+            break
+        n_read += n_new
+    return n_read
 
 
 def _find_idx_file(data_dir, stem):
@@ -115,8 +220,46 @@ def _find_idx_file(data_dir, stem):
     return None
 
 
-def load_mnist(data_dir, *, kind="train", scale=True, return_X_y=True):
+def _check_images_and_labels(images, labels, images_path, labels_path):
+    """Raise a ValueError unless the images and labels make a data set."""
+    if images.ndim != 3:
+        raise ValueError(
+            f"{images_path} must hold a 3-d array of images (n_images, height, width); "
+            f"got shape {images.shape}. Check that it is an images file, not a labels file."
+        )
+    if images.shape[0] == 0:
+        raise ValueError(
+            f"{images_path} holds no images: its header announces shape {images.shape}. "
+            f"The file is damaged or empty: download it again."
+        )
+    if labels.dtype.kind not in "iu":
+        integer_codes = ", ".join(
+            f"0x{code:02X} ({dtype.name})"
+            for code, dtype in IDX_DTYPES.items()
+            if dtype.kind in "iu"
+        )
+        raise ValueError(
+            f"{labels_path} holds {labels.dtype.name} labels; labels must be integers, "
+            f"stored with an integer IDX type code: {integer_codes}. Rewrite the file "
+            f"with integer labels (MNIST's own use 0x08)."
+        )
+    if labels.ndim != 1 or labels.shape[0] != images.shape[0]:
+        raise ValueError(
+            f"{labels_path} holds labels of shape {labels.shape} for {images.shape[0]} images "
+            f"in {images_path}; it needs one label per image. Check that both files are "
+            f"from the same split."
+        )
+
+
+def load_mnist(data_dir, *, kind="train", scale=True, return_X_y=True, max_bytes=DEFAULT_MAX_BYTES):
     """Load the MNIST images and labels of one split from its IDX files.
+
+    Each file is read by :func:`load_idx`, with the same checks. The labels must be
+    an integer IDX file (type code 0x08, 0x09, 0x0B or 0x0C): a float label file is
+    refused rather than cast, so NaN or fractional labels never become classes.
+    scikit-learn's classifiers refuse such labels only at ``fit`` ("Input y contains
+    NaN.", "Unknown label type: continuous"), and zero samples there too; here both
+    are refused at load time, with the name of the file at fault.
 
     Parameters
     ----------
@@ -134,6 +277,11 @@ def load_mnist(data_dir, *, kind="train", scale=True, return_X_y=True):
 
     return_X_y : bool, default=True
         When True, return ``(X, y)``; else a :class:`~sklearn.utils.Bunch`.
+
+    max_bytes : int or None, default=DEFAULT_MAX_BYTES
+        The largest size of data (without the header) that each file may announce,
+        in bytes; see :func:`load_idx`. The default, 64 MiB, holds the 60000 training
+        images (47,040,000 bytes). None removes the limit.
 
     Returns
     -------
@@ -153,7 +301,9 @@ def load_mnist(data_dir, *, kind="train", scale=True, return_X_y=True):
     FileNotFoundError
         When a file is missing; the message names the expected file names.
     ValueError
-        When a file is not a valid IDX file, or the images and labels disagree.
+        When a file is not a valid IDX file or announces more than ``max_bytes``
+        bytes of data, when there are no images, when the labels are not integers,
+        or when the images and labels disagree in number.
 
     Examples
     --------
@@ -176,14 +326,8 @@ def load_mnist(data_dir, *, kind="train", scale=True, return_X_y=True):
             f"original IDX files, plain or .gz; kind='t10k' reads the test split). "
             f"The folder holds: {', '.join(present) if present else 'nothing'}."
         )
-    images, labels = (load_idx(path) for path in paths)
-    if images.ndim != 3:
-        raise ValueError(f"{paths[0]} must hold a 3-d array of images; got shape {images.shape}.")
-    if labels.ndim != 1 or labels.shape[0] != images.shape[0]:
-        raise ValueError(
-            f"{paths[1]} holds labels of shape {labels.shape} for {images.shape[0]} images "
-            f"in {paths[0]}."
-        )
+    images, labels = (load_idx(path, max_bytes=max_bytes) for path in paths)
+    _check_images_and_labels(images, labels, *paths)
     image_shape = images.shape[1:]
     X = images.reshape(images.shape[0], -1)
     if scale:

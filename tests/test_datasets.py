@@ -2,6 +2,9 @@
 
 import gzip
 import struct
+import time
+import tracemalloc
+import zlib
 
 import numpy as np
 import pytest
@@ -64,6 +67,7 @@ def test_load_idx_big_endian_sizes(tmp_path):
     np.testing.assert_array_equal(load_idx(write_idx(tmp_path / "l", labels)), labels)
 
 
+@pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzip"])
 @pytest.mark.parametrize(
     "content, message",
     [
@@ -77,11 +81,12 @@ def test_load_idx_big_endian_sizes(tmp_path):
     ],
     ids=["magic", "short", "type-code", "header", "data", "int32-data", "extra"],
 )
-def test_load_idx_errors(tmp_path, content, message):
+def test_load_idx_errors(tmp_path, content, message, compress):
     path = tmp_path / "bad-idx"
-    path.write_bytes(content)
-    with pytest.raises(ValueError, match=message):
+    path.write_bytes(gzip.compress(content) if compress else content)
+    with pytest.raises(ValueError, match=message) as info:
         load_idx(path)
+    assert str(path) in str(info.value)
 
 
 def test_load_idx_truncated_gzip(tmp_path):
@@ -89,6 +94,104 @@ def test_load_idx_truncated_gzip(tmp_path):
     path.write_bytes(path.read_bytes()[:-12])
     with pytest.raises(ValueError, match="damaged or truncated gzip"):
         load_idx(path)
+
+
+def test_load_idx_checks_the_gzip_checksum(tmp_path):
+    """Reading stops at the announced size, but still reaches the gzip trailer's CRC-32."""
+    path = write_idx(tmp_path / "l.gz", np.arange(100, dtype=np.uint8), compress=True)
+    content = bytearray(path.read_bytes())
+    content[-8] ^= 0xFF  # the first byte of the CRC-32 of the uncompressed data
+    path.write_bytes(bytes(content))
+    with pytest.raises(ValueError, match="damaged or truncated gzip"):
+        load_idx(path)
+
+
+def gzip_bomb(content, n_mebibytes_of_zeros):
+    """A valid gzip file: ``content``, then that many MiB of zeros, built in milliseconds.
+
+    After a full flush, deflate forgets its history, so every MiB of zeros compresses to
+    the same 1 KiB or so: compress one MiB and repeat its bytes. The gzip trailer (the
+    CRC-32 and the length of the uncompressed data, RFC 1952) is written for the whole.
+    """
+    zeros = bytes(2**20)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits=31: the gzip container
+    start = compressor.compress(content) + compressor.flush(zlib.Z_FULL_FLUSH)
+    zeros_block = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
+    final_block = compressor.flush()[:-8]  # drop the trailer, which counted one MiB only
+    checksum = zlib.crc32(content)
+    for _ in range(n_mebibytes_of_zeros):
+        checksum = zlib.crc32(zeros, checksum)
+    length = len(content) + n_mebibytes_of_zeros * len(zeros)
+    trailer = struct.pack("<II", checksum, length % 2**32)
+    return start + zeros_block * n_mebibytes_of_zeros + final_block + trailer
+
+
+def test_gzip_bomb_is_a_valid_gzip_file():
+    """The helper above, checked against gzip's own decompressor on a small size."""
+    content = b"IDX header"
+    bomb = gzip_bomb(content, n_mebibytes_of_zeros=3)
+    assert gzip.decompress(bomb) == content + bytes(3 * 2**20)
+    assert len(bomb) < 3 * 2**20 // 500
+
+
+def test_load_idx_gzip_bomb_is_refused_after_reading_its_header(tmp_path):
+    """60 images of 28x28 announced, 256 MiB of zeros behind them: 16 + 47040 + 1 bytes read."""
+    header = struct.pack(">BBBBIII", 0, 0, 0x08, 3, 60, 28, 28)
+    path = tmp_path / "train-images-idx3-ubyte.gz"
+    path.write_bytes(gzip_bomb(header, n_mebibytes_of_zeros=256))
+    assert path.stat().st_size < 300_000
+
+    tracemalloc.start()
+    try:
+        start = time.perf_counter()
+        with pytest.raises(ValueError, match="longer than its header says"):
+            load_idx(path)
+        seconds = time.perf_counter() - start
+        _, peak_bytes = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak_bytes < 2 * 2**20
+    assert seconds < 1.0
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzip"])
+def test_load_idx_refuses_absurd_dimensions(tmp_path, compress):
+    """Three sizes of 2**32 - 1 announce 8e28 bytes: refused before any data is read."""
+    header = struct.pack(">BBBBIII", 0, 0, 0x08, 3, *[2**32 - 1] * 3)
+    path = tmp_path / "images-idx3-ubyte"
+    path.write_bytes(gzip.compress(header) if compress else header)
+    with pytest.raises(ValueError, match=r"more than max_bytes=67,108,864") as info:
+        load_idx(path)
+    message = str(info.value)
+    assert str(path) in message and "(4294967295, 4294967295, 4294967295)" in message
+    assert "pass a larger max_bytes" in message
+
+
+def test_load_idx_default_limit_fits_the_mnist_training_images(tmp_path):
+    """A header announcing MNIST's 60000 training images passes the limit (then is truncated)."""
+    header = struct.pack(">BBBBIII", 0, 0, 0x08, 3, 60000, 28, 28)
+    path = tmp_path / "train-images-idx3-ubyte"
+    path.write_bytes(header)
+    with pytest.raises(ValueError, match="is truncated"):
+        load_idx(path)
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzip"])
+def test_load_idx_max_bytes_can_be_raised_or_removed(tmp_path, compress):
+    array = np.arange(24, dtype=np.int32).reshape(2, 3, 4)  # 96 bytes of data
+    path = write_idx(tmp_path / "data-idx", array, 0x0C, compress)
+
+    with pytest.raises(ValueError, match="96 bytes of data, more than max_bytes=95"):
+        load_idx(path, max_bytes=95)
+    np.testing.assert_array_equal(load_idx(path, max_bytes=96), array)
+    np.testing.assert_array_equal(load_idx(path, max_bytes=None), array)
+
+
+@pytest.mark.parametrize("max_bytes", [-1, 1.5, "64 MiB"])
+def test_load_idx_max_bytes_is_checked(tmp_path, max_bytes):
+    path = write_idx(tmp_path / "l", np.arange(3))
+    with pytest.raises(ValueError, match="max_bytes must be a non-negative integer or None"):
+        load_idx(path, max_bytes=max_bytes)
 
 
 def tiny_mnist(n_images, seed=0):
@@ -161,6 +264,49 @@ def test_load_mnist_inconsistent_files(tmp_path):
     write_mnist(tmp_path, "train", images.reshape(5, -1), labels)
     with pytest.raises(ValueError, match="3-d array of images"):
         load_mnist(tmp_path)
+
+
+def test_load_mnist_refuses_zero_images(tmp_path):
+    write_mnist(tmp_path, "train", np.zeros((0, 28, 28)), np.zeros(0))
+    with pytest.raises(
+        ValueError, match=r"holds no images: its header announces shape \(0, 28, 28\)"
+    ):
+        load_mnist(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [[7.0, np.nan, 1.0], [0.5, 1.5, 2.0], [7.0, 2.0, 1.0]],
+    ids=["nan", "fractional", "whole-floats"],
+)
+@pytest.mark.parametrize("type_code, dtype_name", [(0x0D, "float32"), (0x0E, "float64")])
+def test_load_mnist_refuses_float_labels(tmp_path, labels, type_code, dtype_name):
+    """MNIST labels are integers: a float label file is refused, not cast to int64."""
+    images, _ = tiny_mnist(3)
+    write_idx(tmp_path / "train-images-idx3-ubyte", images)
+    labels_path = write_idx(tmp_path / "train-labels-idx1-ubyte", np.array(labels), type_code)
+    with pytest.raises(ValueError, match=f"holds {dtype_name} labels") as info:
+        load_mnist(tmp_path)
+    assert str(labels_path) in str(info.value) and "0x08 (uint8)" in str(info.value)
+
+
+@pytest.mark.parametrize("type_code", [0x08, 0x09, 0x0B, 0x0C])
+def test_load_mnist_accepts_every_integer_label_type(tmp_path, type_code):
+    images, labels = tiny_mnist(4)
+    write_idx(tmp_path / "train-images-idx3-ubyte", images)
+    write_idx(tmp_path / "train-labels-idx1-ubyte", labels, type_code)
+    _, y = load_mnist(tmp_path)
+    assert y.dtype == np.int64
+    np.testing.assert_array_equal(y, labels)
+
+
+def test_load_mnist_max_bytes_applies_to_each_file(tmp_path):
+    images, labels = tiny_mnist(2)  # 1568 bytes of images, 2 of labels
+    write_mnist(tmp_path, "train", images, labels)
+    with pytest.raises(ValueError, match="1,568 bytes of data, more than max_bytes=1,567"):
+        load_mnist(tmp_path, max_bytes=1567)
+    X, _ = load_mnist(tmp_path, max_bytes=1568)
+    assert X.shape == (2, 784)
 
 
 def test_load_mnist_kind_is_checked(tmp_path):
