@@ -1,7 +1,7 @@
 """sknn: scikit-learn classifiers trained by gradient descent with hand-derived gradients."""
 
 from ._logistic import LogisticRegressionGD
-from ._mlp import MLPClassifierGD
+from ._mlp_classifier import MLPClassifierGD
 from ._softmax import SoftmaxGD
 
 __all__ = ["LogisticRegressionGD", "MLPClassifierGD", "SoftmaxGD"]

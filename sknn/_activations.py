@@ -1,10 +1,14 @@
 """Hidden-layer activations, each defined once beside its derivative.
 
-Every activation overwrites its argument: ``forward(Z)`` turns the pre-activation
-``Z`` into the activation ``A = f(Z)`` in place, and ``derivative(A, delta)``
-multiplies ``delta`` in place by ``f'(Z)``, written in terms of the stored output
-``A``. Working in place saves one array allocation per layer and training step;
-expressing ``f'`` through ``A`` means the pre-activation need not be kept.
+Every activation works in place, for speed: ``forward(Z)`` turns the pre-activation
+``Z`` into the activation ``A = f(Z)``, and ``derivative(A, delta)`` multiplies
+``delta`` by ``f'(Z)``, written in terms of the stored output ``A``. Working in place
+saves one array of the batch's size per layer and step; writing ``f'`` through ``A``
+means the pre-activation need not be kept. (scikit-learn's ``_base.py`` does the same.)
+
+:data:`ACTIVATIONS` is the registry; :data:`ALIASES` gives other names of the same
+entry (scikit-learn calls the sigmoid "logistic"); :func:`register_activation` adds
+one, which every estimator then accepts by name.
 """
 
 from collections.abc import Callable
@@ -21,8 +25,8 @@ LECUN_TANH_SLOPE = 2.0 / 3.0
 class Activation(NamedTuple):
     """An activation function and its derivative, both in place."""
 
-    forward: Callable[[np.ndarray], None]
-    derivative: Callable[[np.ndarray, np.ndarray], None]
+    forward: Callable[[np.ndarray], object]
+    derivative: Callable[[np.ndarray, np.ndarray], object]
 
 
 def identity(Z):
@@ -33,12 +37,12 @@ def identity_derivative(A, delta):
     """f'(z) = 1: delta is unchanged."""
 
 
-def sigmoid(Z):
-    """f(z) = 1 / (1 + exp(-z)), computed without overflow."""
+def logistic(Z):
+    """f(z) = 1 / (1 + exp(-z)), the sigmoid, computed without overflow."""
     expit(Z, out=Z)
 
 
-def sigmoid_derivative(A, delta):
+def logistic_derivative(A, delta):
     """f'(z) = f(z) (1 - f(z)) = A (1 - A)."""
     delta *= A
     delta *= 1 - A
@@ -79,8 +83,75 @@ def relu_derivative(A, delta):
 
 ACTIVATIONS = {
     "identity": Activation(identity, identity_derivative),
-    "sigmoid": Activation(sigmoid, sigmoid_derivative),
+    "logistic": Activation(logistic, logistic_derivative),
     "tanh": Activation(tanh, tanh_derivative),
     "lecun_tanh": Activation(lecun_tanh, lecun_tanh_derivative),
     "relu": Activation(relu, relu_derivative),
 }
+
+#: Other names of registry entries: one activation, two names.
+ALIASES = {"sigmoid": "logistic"}
+
+
+def get_activation(name):
+    """The registered activation called ``name`` (or one of its aliases).
+
+    Raises
+    ------
+    ValueError
+        When no activation of that name is registered.
+    """
+    activation = ACTIVATIONS.get(ALIASES.get(name, name))
+    if activation is None:
+        known = sorted([*ACTIVATIONS, *ALIASES])
+        raise ValueError(
+            f"Unknown activation {name!r}; registered: {known}. Add one with "
+            "sknn.utils.register_activation(name, forward, derivative)."
+        )
+    return activation
+
+
+def register_activation(
+    name: str,
+    forward: Callable[[np.ndarray], object],
+    derivative: Callable[[np.ndarray, np.ndarray], object],
+) -> None:
+    """Make a new hidden-layer activation available to every estimator by name.
+
+    Both functions work in place, like the built-in ones: ``forward(Z)`` overwrites
+    the pre-activations ``Z`` with ``f(Z)``; ``derivative(A, delta)`` multiplies
+    ``delta`` by ``f'(z)``, given only the stored activations ``A = f(Z)``. Check a
+    new pair with :func:`sknn.utils.check_gradients` before trusting it.
+
+    Parameters
+    ----------
+    name : str
+        The name to pass as ``activation=``. Must not be taken already.
+    forward : callable
+        ``forward(Z)``: ``Z[...] = f(Z)``.
+    derivative : callable
+        ``derivative(A, delta)``: ``delta[...] *= f'(z)`` where ``A = f(z)``.
+
+    Examples
+    --------
+    The softplus ``f(z) = log(1 + e^z)``, whose derivative is the sigmoid
+    ``1 - e^{-f(z)}``:
+
+    >>> import numpy as np
+    >>> from sknn.utils import register_activation
+    >>> def softplus(Z):
+    ...     np.logaddexp(0, Z, out=Z)
+    >>> def softplus_derivative(A, delta):
+    ...     delta *= -np.expm1(-A)
+    >>> register_activation("softplus", softplus, softplus_derivative)
+    >>> from sknn import MLPClassifierGD
+    >>> MLPClassifierGD(activation="softplus").activation
+    'softplus'
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"An activation's name must be a non-empty string, got {name!r}.")
+    if name in ACTIVATIONS or name in ALIASES:
+        raise ValueError(f"An activation called {name!r} is registered already.")
+    if not (callable(forward) and callable(derivative)):
+        raise TypeError("forward and derivative must both be callables.")
+    ACTIVATIONS[name] = Activation(forward, derivative)

@@ -1,11 +1,11 @@
 """The linear model that LogisticRegressionGD and SoftmaxGD share.
 
-Forward pass and gradient, for a batch X of shape (N, n_features), weights W of
+Forward pass and backward pass, for a batch X of shape (N, n_features), weights W of
 shape (n_features, K) and intercepts b of shape (K,)::
 
     Z = X W + b                       logits, (N, K)
     dC/dW = X^T dC/dZ                 (n_features, K)
-    dC/db = sum_i dC/dz_i             (K,)
+    dC/db = 1^T dC/dZ                 (K,): the column sums of dC/dZ
 
 where ``dC/dZ = (1/N) diag(s) (Yhat - Y)`` comes from the output unit
 (``_losses.py``). The public ``coef_`` is ``W^T``, of shape (K, n_features), as in
@@ -15,44 +15,73 @@ scikit-learn.
 import numpy as np
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ._base import BaseGradientDescentClassifier, _dot_into
-from ._losses import OUTPUT_UNITS
+from ._classifier import BaseGradientDescentClassifier
+from ._primitives import matmul_into
+
+
+class LinearNetwork:
+    """``Z = X W + b``: one layer, no hidden units.
+
+    Parameters
+    ----------
+    fit_intercept : bool, default=True
+        Whether the model has the intercepts ``b``.
+    """
+
+    def __init__(self, fit_intercept=True):
+        self.fit_intercept = fit_intercept
+
+    def layer_shapes(self, n_features, n_outputs):
+        return [(n_features, n_outputs)]
+
+    def initialize(self, params, rng):
+        """Start from zero: the objective is convex, so no symmetry needs breaking."""
+
+    def allocate(self, n_rows, params):
+        """The logits buffer of a batch of ``n_rows``."""
+        # Column-major: X W with few columns, and the loss's row-wise max and sum, run
+        # several times faster than into a row-major buffer.
+        return np.empty((n_rows, params.layer_shapes[0][1]), dtype=params.flat.dtype, order="F")
+
+    def forward(self, X, weights, intercepts, workspace=None, rng=None):
+        """The logits ``Z = X W + b``, into ``workspace`` when given."""
+        W, b = weights[0], intercepts[0]
+        if workspace is None:
+            Z = safe_sparse_dot(X, W)
+        else:
+            Z = matmul_into(X, W, workspace[: X.shape[0]])
+        if b is not None:
+            Z += b
+        return Z
+
+    def backward(self, X, delta, weights, grads, workspace):
+        """``dC/dW = X^T delta`` and ``dC/db = 1^T delta`` from ``delta = dC/dZ``."""
+        matmul_into(X.T, delta, grads.weights[0])
+        if grads.intercepts[0] is not None:
+            delta.sum(axis=0, out=grads.intercepts[0])
 
 
 class LinearClassifierGD(BaseGradientDescentClassifier):
     """Base class of the linear classifiers. Do not use directly."""
 
-    def _weight_shapes(self, n_features, n_outputs):
-        return [(n_features, n_outputs)]
+    _parameter_constraints: dict = {
+        **BaseGradientDescentClassifier._parameter_constraints,
+        "fit_intercept": ["boolean"],
+    }
 
-    def _initialize_weights(self, weights, rng):
-        """Start from zero: the objective is convex, so no symmetry needs breaking."""
+    def _make_network(self):
+        return LinearNetwork(self.fit_intercept)
 
     def _parameter_names(self, n_layers):
         return ["coef_"], ["intercept_"]
 
-    def _get_weights_intercepts(self):
+    def _fitted_parameters(self):
         return [self.coef_.T], [self.intercept_]
 
-    def _set_weights_intercepts(self, weights, intercepts):
-        self.coef_ = weights[0].T.copy()
-        self.intercept_ = intercepts[0]
-
-    def _allocate_workspace(self, n_rows, weight_shapes, dtype):
-        # Column-major logits: X W with few columns, and the loss's row-wise max and
-        # sum, run several times faster than into a row-major buffer.
-        return np.empty((n_rows, weight_shapes[0][1]), dtype=dtype, order="F")
-
-    def _logits(self, X, weights, intercepts):
-        Z = safe_sparse_dot(X, weights[0])
-        Z += intercepts[0]
-        return Z
-
-    def _loss_gradient(self, X, y, sample_weight, params, grads, workspace, rng):
-        Z = workspace[: X.shape[0]]
-        _dot_into(X, params.weights[0], Z)
-        Z += params.intercepts[0]  # Z = X W + b
-        loss = OUTPUT_UNITS[self._output].loss_gradient(Z, y, sample_weight)  # Z <- dC/dZ
-        _dot_into(X.T, Z, grads.weights[0])  # dC/dW = X^T dC/dZ
-        Z.sum(axis=0, out=grads.intercepts[0])  # dC/db = sum_i dC/dz_i
-        return loss
+    def _parameter_attributes(self, weights, intercepts):
+        W, b = weights[0], intercepts[0]
+        # Without an intercept, intercept_ is zeros, as in scikit-learn.
+        return {
+            "coef_": W.T.copy(),
+            "intercept_": np.zeros(W.shape[1], W.dtype) if b is None else b,
+        }

@@ -35,6 +35,10 @@ class LogisticRegressionGD(LinearClassifierGD):
 
     Parameters
     ----------
+    fit_intercept : bool, default=True
+        Whether the model has intercepts ``b``. Without them ``intercept_`` is zeros,
+        as in scikit-learn.
+
     %(engine_parameters)s
 
     Attributes
@@ -88,6 +92,7 @@ class LogisticRegressionGD(LinearClassifierGD):
         validation_fraction=0.1,
         n_iter_no_change=10,
         monitor=None,
+        fit_intercept=True,
     ):
         super().__init__(
             alpha=alpha,
@@ -108,10 +113,7 @@ class LogisticRegressionGD(LinearClassifierGD):
             n_iter_no_change=n_iter_no_change,
             monitor=monitor,
         )
-
-    def _n_outputs(self, n_classes):
-        """One sigmoid unit for two classes, else one per class."""
-        return 1 if n_classes == 2 else n_classes
+        self.fit_intercept = fit_intercept
 
 
 fill_docstring(LogisticRegressionGD, learning_rate_init=0.01)

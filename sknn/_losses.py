@@ -1,24 +1,24 @@
-"""Output units and their cross-entropy losses, computed from the logits.
+"""Output units: the loss of each, and its gradient, computed from the logits.
 
-Notation: ``Z`` holds the logits, shape (N, K); ``y`` the integer class index of
-each row; ``s`` the sample weights normalised to mean 1 over the training set
-(``s = 1`` when none are given). The loss of a batch is the weighted mean
+Notation: ``Z`` holds the logits, shape (N, K); ``T`` the targets in the form each
+unit takes (class indices for softmax, a 0/1 matrix for sigmoid units); ``s`` the
+sample weights normalised to mean 1 over the training set (``s = 1`` when none are
+given). The loss of a batch is the weighted mean of the per-sample losses ``l_i``
 
     C = (1/N) sum_i s_i l_i,
 
-and ``*_gradient`` functions overwrite ``Z`` with ``dC/dZ`` (shape (N, K)) and
-return ``C``. Both output units are *canonical links* of their loss, so the
-gradient with respect to the logits is the same simple expression
+and ``loss_gradient`` overwrites ``Z`` with ``dC/dZ`` (shape (N, K)) and returns ``C``.
+Both units are *canonical links* of their loss, so the gradient with respect to the
+logits is the same simple expression
 
     dC/dZ = (1/N) diag(s) (Yhat - Y),
 
-and the gradient of the weights follows by the chain rule, ``dC/dW = X^T dC/dZ``.
-Losses are taken from the logits (``log_expit``, ``logsumexp``), never from
-rounded probabilities, so they stay finite for ``|z|`` up to 1e4 and beyond.
-"""
+from which the network's backward pass takes the gradient of every parameter by the
+chain rule. Losses are computed from the logits (``log_expit``, ``logsumexp``), never
+from rounded probabilities, so they stay finite for ``|z|`` up to 1e4 and beyond.
 
-from collections.abc import Callable
-from typing import NamedTuple
+:data:`OUTPUT_UNITS` names them as scikit-learn's ``out_activation_`` does.
+"""
 
 import numpy as np
 from scipy.special import expit, log_expit, logsumexp
@@ -37,32 +37,6 @@ def log_softmax(Z):
     return Z - logsumexp(Z, axis=1, keepdims=True)
 
 
-def softmax_cross_entropy_gradient(Z, y, sample_weight=None):
-    """Mean cross-entropy of ``softmax(Z)`` against ``y``; ``Z`` becomes dC/dZ.
-
-    ``l_i = -log p_{i,y_i} = log sum_k exp(z_ik) - z_{i,y_i}``, and since
-    ``d l_i / d z_ik = p_ik - [k = y_i]`` (for ``k = y_i`` the numerator and the
-    normaliser both depend on ``z_ik``; for ``k != y_i`` only the normaliser),
-    ``dC/dZ = (1/N) diag(s) (P - Y)``. ``Y``, the one-hot targets, is never formed.
-    """
-    n_samples = Z.shape[0]
-    rows = _row_indices(n_samples)
-    Z -= Z.max(axis=1, keepdims=True)  # softmax is shift invariant; exp cannot overflow
-    losses = -Z[rows, y]
-    np.exp(Z, out=Z)
-    normaliser = Z.sum(axis=1)
-    losses += np.log(normaliser)  # l_i = log sum_k exp(z_ik) - z_{i,y_i}
-    if sample_weight is None:
-        # The 1/N is folded into the normaliser: saves a pass over Z.
-        normaliser *= n_samples
-        Z /= normaliser[:, np.newaxis]  # Z is now P / N
-        Z[rows, y] -= 1 / n_samples  # (P - Y) / N
-        return float(losses.sum()) / n_samples
-    Z /= normaliser[:, np.newaxis]  # Z is now P
-    Z[rows, y] -= 1  # P - Y
-    return _weighted_mean_and_scale(losses, Z, sample_weight)
-
-
 _ROW_INDICES = np.arange(0)
 
 
@@ -77,30 +51,6 @@ def _row_indices(n_samples):
     return rows[:n_samples]
 
 
-def sigmoid_cross_entropy_gradient(Z, y, sample_weight=None):
-    """Summed binary cross-entropy of sigmoid units; ``Z`` becomes dC/dZ.
-
-    With one column (a binary problem) the target of the unit is ``y`` itself;
-    with K columns (one-vs-rest) the target of unit k is ``[y = k]``. Per unit,
-    ``l = -t log sigmoid(z) - (1 - t) log sigmoid(-z) = -log sigmoid(z) + (1 - t) z``
-    and ``dl/dz = sigmoid(z) - t``, so ``dC/dZ = (1/N) diag(s) (Yhat - T)`` and
-    ``dC/dw = -(1/N) sum_i s_i (y_i - yhat_i) x_i``.
-    """
-    T = _sigmoid_targets(y, Z.shape[1], Z.dtype)
-    losses = ((1 - T) * Z - log_expit(Z)).sum(axis=1)
-    expit(Z, out=Z)
-    Z -= T
-    return _weighted_mean_and_scale(losses, Z, sample_weight)
-
-
-def _sigmoid_targets(y, n_units, dtype):
-    if n_units == 1:
-        return y.astype(dtype, copy=False)[:, np.newaxis]
-    T = np.zeros((y.shape[0], n_units), dtype=dtype)
-    T[np.arange(y.shape[0]), y] = 1
-    return T
-
-
 def _weighted_mean_and_scale(losses, dZ, sample_weight):
     """Return ``(1/N) sum_i s_i l_i`` and scale row i of ``dZ`` by ``s_i / N``."""
     n_samples = losses.shape[0]
@@ -111,39 +61,126 @@ def _weighted_mean_and_scale(losses, dZ, sample_weight):
     return float(losses @ sample_weight) / n_samples
 
 
-def logistic_log_proba(Z):
-    """Log-probabilities of sigmoid units, normalised as one-vs-rest does.
+def _weighted_accuracy(correct, sample_weight):
+    return float(np.average(correct, weights=sample_weight))
 
-    One unit (binary): ``[log sigmoid(-z), log sigmoid(z)]``. K units: each row of
-    ``log sigmoid(Z)`` normalised to sum to one in probability space.
+
+class Softmax:
+    """K softmax units, one per class, on the cross-entropy. Targets: class indices."""
+
+    name = "softmax"
+
+    def n_outputs(self, n_classes):
+        return n_classes
+
+    def targets(self, y_indices, n_outputs, dtype):
+        """The form of the targets that :meth:`loss_gradient` takes: the indices."""
+        return y_indices
+
+    def loss_gradient(self, Z, y, sample_weight=None):
+        """Mean cross-entropy of ``softmax(Z)`` against ``y``; ``Z`` becomes dC/dZ.
+
+        ``l_i = -log p_{i,y_i} = log sum_k exp(z_ik) - z_{i,y_i}``, and since
+        ``d l_i / d z_ik = p_ik - [k = y_i]`` (for ``k = y_i`` the numerator and the
+        normaliser both depend on ``z_ik``; for ``k != y_i`` only the normaliser),
+        ``dC/dZ = (1/N) diag(s) (P - Y)``. ``Y``, the one-hot targets, is never formed.
+        """
+        n_samples = Z.shape[0]
+        rows = _row_indices(n_samples)
+        Z -= Z.max(axis=1, keepdims=True)  # softmax is shift invariant; exp cannot overflow
+        losses = -Z[rows, y]
+        np.exp(Z, out=Z)
+        normaliser = Z.sum(axis=1)
+        losses += np.log(normaliser)  # l_i = log sum_k exp(z_ik) - z_{i,y_i}
+        if sample_weight is None:
+            # The 1/N is folded into the normaliser: saves a pass over Z.
+            normaliser *= n_samples
+            Z /= normaliser[:, np.newaxis]  # Z is now P / N
+            Z[rows, y] -= 1 / n_samples  # (P - Y) / N
+            return float(losses.sum()) / n_samples
+        Z /= normaliser[:, np.newaxis]  # Z is now P
+        Z[rows, y] -= 1  # P - Y
+        return _weighted_mean_and_scale(losses, Z, sample_weight)
+
+    def loss(self, Z, y, sample_weight=None):
+        """The mean cross-entropy ``C`` alone; ``Z`` is left as it is."""
+        return self.loss_gradient(Z.copy(), y, sample_weight)
+
+    def proba(self, Z):
+        return softmax(Z)
+
+    def log_proba(self, Z):
+        return log_softmax(Z)
+
+    def predict(self, Z):
+        """Index of the most probable class of each row."""
+        return Z.argmax(axis=1)
+
+    def accuracy(self, Z, y, sample_weight=None):
+        return _weighted_accuracy(self.predict(Z) == y, sample_weight)
+
+
+class OneVsRestSigmoid:
+    """Sigmoid units on the binary cross-entropy: one for two classes, else one per class.
+
+    Targets: a 0/1 matrix ``T`` of shape (N, K); for two classes the one column is
+    ``[y = classes_[1]]``, for more the one-hot matrix (unit k: class k against the rest).
     """
-    if Z.shape[1] == 1:
-        return np.hstack([log_expit(-Z), log_expit(Z)])
-    return log_softmax(log_expit(Z))
+
+    name = "logistic"
+
+    def n_outputs(self, n_classes):
+        return 1 if n_classes == 2 else n_classes
+
+    def targets(self, y_indices, n_outputs, dtype):
+        T = np.zeros((y_indices.shape[0], n_outputs), dtype=dtype)
+        if n_outputs == 1:
+            T[:, 0] = y_indices
+        else:
+            T[np.arange(y_indices.shape[0]), y_indices] = 1
+        return T
+
+    def loss_gradient(self, Z, T, sample_weight=None):
+        """Summed binary cross-entropy of the units; ``Z`` becomes dC/dZ.
+
+        Per unit, ``l = -t log sigmoid(z) - (1 - t) log sigmoid(-z) = -log sigmoid(z)
+        + (1 - t) z`` and ``dl/dz = sigmoid(z) - t``, so ``dC/dZ = (1/N) diag(s)
+        (Yhat - T)`` and ``dC/dw = -(1/N) sum_i s_i (t_i - yhat_i) x_i``.
+        """
+        losses = ((1 - T) * Z - log_expit(Z)).sum(axis=1)
+        expit(Z, out=Z)
+        Z -= T
+        return _weighted_mean_and_scale(losses, Z, sample_weight)
+
+    def loss(self, Z, T, sample_weight=None):
+        """The summed binary cross-entropy ``C`` alone; ``Z`` is left as it is."""
+        return self.loss_gradient(Z.copy(), T, sample_weight)
+
+    def log_proba(self, Z):
+        """Log-probabilities normalised as one-vs-rest does.
+
+        One unit (binary): ``[log sigmoid(-z), log sigmoid(z)]``. K units: each row of
+        ``log sigmoid(Z)`` normalised to sum to one in probability space.
+        """
+        if Z.shape[1] == 1:
+            return np.hstack([log_expit(-Z), log_expit(Z)])
+        return log_softmax(log_expit(Z))
+
+    def proba(self, Z):
+        if Z.shape[1] == 1:
+            return np.hstack([expit(-Z), expit(Z)])
+        # Normalised in log space: every sigmoid of a row may underflow to 0.
+        return np.exp(self.log_proba(Z))
+
+    def predict(self, Z):
+        if Z.shape[1] == 1:
+            return (Z[:, 0] > 0).astype(np.intp)
+        return Z.argmax(axis=1)
+
+    def accuracy(self, Z, T, sample_weight=None):
+        truth = T[:, 0] if T.shape[1] == 1 else T.argmax(axis=1)
+        return _weighted_accuracy(self.predict(Z) == truth, sample_weight)
 
 
-def logistic_proba(Z):
-    """Probabilities of sigmoid units, normalised as one-vs-rest does."""
-    if Z.shape[1] == 1:
-        return np.hstack([expit(-Z), expit(Z)])
-    # Normalised in log space: every sigmoid of a row may underflow to 0.
-    return np.exp(logistic_log_proba(Z))
-
-
-class OutputUnit(NamedTuple):
-    """An output activation with its loss gradient and its probabilities."""
-
-    loss_gradient: Callable
-    proba: Callable
-    log_proba: Callable
-
-
-OUTPUT_UNITS = {
-    "logistic": OutputUnit(sigmoid_cross_entropy_gradient, logistic_proba, logistic_log_proba),
-    "softmax": OutputUnit(softmax_cross_entropy_gradient, softmax, log_softmax),
-}
-
-
-def cross_entropy(output, Z, y, sample_weight=None):
-    """The loss ``C`` of :data:`OUTPUT_UNITS` ``[output]`` at logits ``Z``, without its gradient."""
-    return OUTPUT_UNITS[output].loss_gradient(Z.copy(), y, sample_weight)
+#: The output units by scikit-learn's name of their activation.
+OUTPUT_UNITS = {unit.name: unit for unit in (Softmax(), OneVsRestSigmoid())}

@@ -1,131 +1,128 @@
-"""Stochastic gradient descent with momentum, and its learning-rate schedules.
+"""The stochastic optimizers, each written as the textbook update it implements.
 
-The optimizer works on the flat parameter vector (see ``_base.Parameters``), so one
-step is one small matrix product however many layers the model has.
-Its state, the velocity and the current learning rate, is plain numbers that the
-estimator keeps between ``partial_fit`` calls.
+An optimizer owns its state (a velocity, moment estimates, a step count) and its
+learning-rate schedule. The training loop calls :meth:`step` once per mini-batch with
+the flat parameter vector ``w`` and the gradient ``g = dJ/dw`` of the objective there
+(the L2 penalty's ``2 alpha W`` is already in ``g``: see ``_objective.py``), and
+:meth:`epoch_ends` once per epoch. Its state is plain numbers and arrays
+(:meth:`state_dict`), kept between ``partial_fit`` calls and loaded by skops safely.
+
+Every update is a few in-place operations on whole vectors, allocating nothing: one
+step costs a few passes over the parameters, however many layers there are.
 """
 
-import numpy as np
+from ._primitives import add_scaled
+
+#: How much the "adaptive" schedule divides the learning rate by, and where it stops.
+ADAPTIVE_DIVISOR = 5.0
+ADAPTIVE_MIN_LEARNING_RATE = 1e-6
 
 
-class SGDMomentum:
-    """SGD with classical or Nesterov momentum, and the L2 penalty, on a flat vector.
+class SGD:
+    """Stochastic gradient descent with classical or Nesterov momentum.
 
-    With ``g = dC/dw`` the data gradient, the gradient of ``J`` is
-    ``G = g + 2 alpha w`` on the penalised entries (the weights; the intercepts have
-    no penalty term). Classical momentum (Polyak)::
+    With ``g`` the gradient of ``J`` at ``w``, classical (Polyak) momentum is::
 
-        v <- mu v - eta G
+        v <- mu v - eta g
         w <- w + v
 
-    Nesterov's momentum, in the form scikit-learn uses (Sutskever et al., 2013)::
+    and Nesterov's, in the form scikit-learn uses (Sutskever et al., 2013)::
 
-        v <- mu v - eta G
-        w <- w + mu v - eta G
+        v <- mu v - eta g
+        w <- w + mu v - eta g
 
-    With ``mu = 0`` both are plain SGD, ``w <- w - eta G``, and ``v`` is left as is.
+    With ``mu = 0`` both are plain SGD, ``w <- w - eta g`` (and ``v = -eta g``).
 
-    Both updates are linear in ``(w, v, g)``, so one step is one matrix product. The
-    optimizer owns two column-major arrays ``S = [w, v, g]`` of shape (n, 3), whose
-    columns are :attr:`params`, :attr:`velocity` and :attr:`gradient`; a step reads
-    the :attr:`current` one and writes ``[w', v'] = S M`` into the other, which
-    becomes current (two buffers save copying ``[w', v']`` back), with, for
-    ``a = -eta`` and ``c = -2 alpha eta`` (``c = 0`` on the intercepts)::
-
-        classical:  M = [[1 + c, c], [mu, mu], [a, a]]
-        Nesterov:   M = [[1 + c + mu c, c], [mu^2, mu], [a (1 + mu), a]]
-
-    (expand ``w + mu v' + a g + c w`` with ``v' = mu v + a g + c w`` for Nesterov).
-    One BLAS product reads the three vectors once and writes two, where the same
-    update written with NumPy ufuncs takes eight passes over the parameters.
+    The step size ``eta`` follows a schedule, as in scikit-learn: "constant";
+    "invscaling", ``eta = eta_0 / (t + 1) ** power_t`` after each epoch, t the number
+    of samples seen; "adaptive", which divides ``eta`` by 5 each time training stalls
+    (:meth:`stalled`) until it falls below 1e-6.
 
     Parameters
     ----------
-    params : ndarray of shape (n_parameters,)
-        Initial parameters, copied; the penalised ones first.
     velocity : ndarray of shape (n_parameters,)
-        Initial velocity, copied; zeros at the start of training.
+        The velocity ``v`` to start from (zeros for a fresh start); updated in place.
     learning_rate : float
-        The current step size ``eta``; may be changed between steps.
+        The current step size ``eta``.
+    learning_rate_init : float
+        ``eta_0`` of the "invscaling" schedule.
     momentum : float
-        ``mu`` in [0, 1].
+        ``mu``, in [0, 1].
     nesterov : bool
         Whether to use Nesterov's momentum.
-    alpha : float, default=0.0
-        The L2 penalty ``alpha`` of ``J = C + alpha ||w||^2``.
-    n_penalised : int, default=0
-        How many leading entries of the parameters the penalty applies to.
+    schedule : {"constant", "invscaling", "adaptive"}, default="constant"
+        The learning-rate schedule.
+    power_t : float, default=0.5
+        Exponent of "invscaling".
     """
 
+    name = "sgd"
+
     def __init__(
-        self, params, velocity, learning_rate, momentum, nesterov, alpha=0.0, n_penalised=0
+        self,
+        velocity,
+        learning_rate,
+        learning_rate_init,
+        momentum,
+        nesterov,
+        schedule="constant",
+        power_t=0.5,
     ):
-        self.momentum = momentum
-        self.nesterov = nesterov and momentum > 0
-        self.alpha = alpha
-        self.n_penalised = n_penalised
-        self._buffers = [np.zeros((params.shape[0], 3), params.dtype, order="F") for _ in "ab"]
-        self.current = 0
-        self.params[...] = params
-        self.velocity[...] = velocity
+        self.velocity = velocity
         self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.schedule = schedule
+        self.power_t = power_t
 
-    @property
-    def buffers(self):
-        """``(params, gradient)`` of each buffer: contiguous vectors to take views of."""
-        return [(S[:, 0], S[:, 2]) for S in self._buffers]
-
-    @property
-    def params(self):
-        """The current parameters ``w``."""
-        return self._buffers[self.current][:, 0]
-
-    @property
-    def velocity(self):
-        """The current velocity ``v``."""
-        return self._buffers[self.current][:, 1]
-
-    @property
-    def gradient(self):
-        """Where the data gradient ``g = dC/dw`` at :attr:`params` is written."""
-        return self._buffers[self.current][:, 2]
-
-    @property
-    def learning_rate(self):
-        """The step size ``eta``; setting it recomputes the coefficients ``M``."""
-        return self._learning_rate
-
-    @learning_rate.setter
-    def learning_rate(self, value):
-        self._learning_rate = value
-        self._penalised = self._coefficients(-value, -2 * self.alpha * value)
-        self._unpenalised = self._coefficients(-value, 0.0)
-
-    def _coefficients(self, a, c):
-        mu = self.momentum
-        if mu == 0:
-            M = [[1 + c, 0], [0, 1], [a, 0]]  # w' = w + a g + c w;  v' = v
-        elif self.nesterov:
-            M = [[1 + c + mu * c, c], [mu * mu, mu], [a * (1 + mu), a]]
+    def step(self, params, grads):
+        """One update of ``params`` (in place) from the gradient ``grads``."""
+        mu, eta, v = self.momentum, self.learning_rate, self.velocity
+        v *= mu
+        add_scaled(v, -eta, grads)  # v <- mu v - eta g
+        if self.nesterov:
+            add_scaled(params, mu, v)
+            add_scaled(params, -eta, grads)  # w <- w + mu v - eta g
         else:
-            M = [[1 + c, c], [mu, mu], [a, a]]
-        return np.array(M, dtype=self._buffers[0].dtype)
+            add_scaled(params, 1.0, v)  # w <- w + v
 
-    def step(self):
-        """One step from the data gradient in :attr:`gradient`; flips :attr:`current`."""
-        k = self.n_penalised
-        S, updated = self._buffers[self.current], self._buffers[1 - self.current]
-        np.matmul(S[:k], self._penalised, out=updated[:k, :2])  # [w', v'] = [w, v, g] M
-        np.matmul(S[k:], self._unpenalised, out=updated[k:, :2])
-        self.current = 1 - self.current
+    def epoch_ends(self, n_samples_seen):
+        """After each epoch: "invscaling" sets ``eta = eta_0 / (t + 1) ** power_t``."""
+        if self.schedule == "invscaling":
+            self.learning_rate = invscaling_learning_rate(
+                self.learning_rate_init, n_samples_seen, self.power_t
+            )
+
+    def stalled(self):
+        """Training stopped improving: return True to go on with a smaller step.
+
+        Only "adaptive" goes on, dividing ``eta`` by 5, as long as ``eta`` stays above
+        1e-6; every other schedule stops.
+        """
+        if self.schedule == "adaptive" and self.learning_rate > ADAPTIVE_MIN_LEARNING_RATE:
+            self.learning_rate /= ADAPTIVE_DIVISOR
+            return True
+        return False
+
+    def state_dict(self):
+        """The state to carry to the next ``partial_fit``: plain numbers and arrays."""
+        return {"name": self.name, "learning_rate": self.learning_rate, "velocity": self.velocity}
 
 
 def invscaling_learning_rate(learning_rate_init, n_samples_seen, power_t):
-    """``eta_t = eta_0 / (t + 1) ** power_t``, t the number of samples seen so far."""
-    return learning_rate_init / (n_samples_seen + 1) ** power_t
+    """``eta_t = eta_0 / (t + 1) ** power_t``, t the number of samples seen so far.
 
-
-#: How much the 'adaptive' schedule divides the learning rate by, and where it stops.
-ADAPTIVE_DIVISOR = 5.0
-ADAPTIVE_MIN_LEARNING_RATE = 1e-6
+    Raises
+    ------
+    ValueError
+        When the power overflows (a ``power_t`` far too large for ``t``).
+    """
+    try:
+        return learning_rate_init / (n_samples_seen + 1) ** power_t
+    except OverflowError:
+        raise ValueError(
+            f"The 'invscaling' schedule overflows: (t + 1) ** power_t with t = "
+            f"{n_samples_seen} samples seen and power_t = {power_t} is beyond floating "
+            "point. Use a power_t of at most about 1."
+        ) from None

@@ -30,6 +30,10 @@ class SoftmaxGD(LinearClassifierGD):
 
     Parameters
     ----------
+    fit_intercept : bool, default=True
+        Whether the model has intercepts ``b``. Without them ``intercept_`` is zeros,
+        as in scikit-learn.
+
     %(engine_parameters)s
 
     Attributes
@@ -84,6 +88,7 @@ class SoftmaxGD(LinearClassifierGD):
         validation_fraction=0.1,
         n_iter_no_change=10,
         monitor=None,
+        fit_intercept=True,
     ):
         super().__init__(
             alpha=alpha,
@@ -104,6 +109,7 @@ class SoftmaxGD(LinearClassifierGD):
             n_iter_no_change=n_iter_no_change,
             monitor=monitor,
         )
+        self.fit_intercept = fit_intercept
 
 
 fill_docstring(SoftmaxGD, learning_rate_init=0.01)

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from sknn._activations import ACTIVATIONS
+from sknn._activations import ACTIVATIONS, ALIASES, get_activation
 
 DEFINITIONS = {
     "identity": lambda z: z,
-    "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+    "logistic": lambda z: 1 / (1 + np.exp(-z)),
     "tanh": np.tanh,
     "lecun_tanh": lambda z: 1.7159 * np.tanh(2 * z / 3),
     "relu": lambda z: np.maximum(z, 0),
@@ -15,7 +15,17 @@ DEFINITIONS = {
 
 
 def test_every_activation_has_a_definition_here():
-    assert set(ACTIVATIONS) == set(DEFINITIONS)
+    built_in = {
+        name
+        for name, activation in ACTIVATIONS.items()
+        if activation.forward.__module__ == "sknn._activations"
+    }
+    assert built_in == set(DEFINITIONS)
+
+
+def test_sigmoid_is_another_name_of_logistic():
+    assert ALIASES == {"sigmoid": "logistic"}
+    assert get_activation("sigmoid") is ACTIVATIONS["logistic"]
 
 
 @pytest.mark.parametrize("name", sorted(DEFINITIONS))

@@ -536,9 +536,9 @@ def failed_refit_leaves_the_fit(Estimator):
     wider = np.hstack([X, X[:, :1]])
     for warm_start in (False, True):
         model.set_params(warm_start=warm_start)
-        if warm_start:  # continuing: labels outside classes_ fail
+        if warm_start:  # continuing: other classes than classes_ fail
             with pytest.raises(
-                ValueError, match=r"y contains labels \[7\] that are not in classes_"
+                ValueError, match=r"warm_start can only be used where `y` has the same classes"
             ):
                 model.fit(frame, np.full(30, 7))
         else:  # from scratch, on wider data
@@ -574,6 +574,7 @@ def inputs_not_modified(Estimator):
             run_unchanged(
                 model.set_params(warm_start=True).fit, data, y.copy(), sample_weight=weights.copy()
             )
+            model.set_params(early_stopping=False)  # partial_fit has no early stopping
             run_unchanged(model.partial_fit, data, y.copy(), sample_weight=weights.copy())
             for method in (
                 model.predict,

@@ -13,9 +13,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import log_loss
 from sklearn.preprocessing import StandardScaler
 
-import sknn._base
+import sknn._classifier
 from sknn import LogisticRegressionGD, MLPClassifierGD, SoftmaxGD
-from sknn._base import Parameters
+from sknn.utils._gradient_check import _FullBatch
 
 SMALL = {
     LogisticRegressionGD: {},
@@ -37,22 +37,14 @@ def digits():
 
 
 def flat_parameters(estimator, n_features):
-    """The estimator's parameters as the engine's flat vector."""
-    shapes = estimator._weight_shapes(n_features, estimator._n_outputs(len(estimator.classes_)))
-    params = Parameters(shapes, np.float64)
-    names = estimator._parameter_names(len(shapes))
-    params.assign(*estimator._get_weights_intercepts(), names)
-    return params.flat.copy()
+    """The estimator's parameters as the engine's flat vector (weights first)."""
+    weights, intercepts = estimator._fitted_parameters()
+    return np.concatenate([np.ravel(array) for array in [*weights, *intercepts]])
 
 
 def objective(estimator, flat, X, y_labels, sample_weight=None):
-    """J and its gradient at ``flat``, through the estimator's own model."""
-    y_index = np.searchsorted(estimator.classes_, y_labels)
-    if sample_weight is not None:
-        sample_weight = sample_weight / sample_weight.mean()
-    return estimator._objective_gradient(
-        flat.copy(), X, y_index, sample_weight, len(estimator.classes_)
-    )
+    """J and its gradient at ``flat``, through the objective that training uses."""
+    return _FullBatch(estimator, X, y_labels, sample_weight, None, None)(flat.copy())
 
 
 def independent_objective(estimator, X, y, alpha, sample_weight=None):
@@ -76,7 +68,7 @@ def independent_objective(estimator, X, y, alpha, sample_weight=None):
         C = log_loss(
             y, estimator.predict_proba(X), sample_weight=sample_weight, labels=estimator.classes_
         )
-    weights, _ = estimator._get_weights_intercepts()
+    weights, _ = estimator._fitted_parameters()
     return C + alpha * sum(float(np.sum(W**2)) for W in weights)
 
 
@@ -85,7 +77,7 @@ def test_same_random_state_gives_the_same_model(Estimator, digits):
     X, y = digits
     first = make(Estimator, random_state=3, max_iter=5, batch_size=32).fit(X, y)
     second = make(Estimator, random_state=3, max_iter=5, batch_size=32).fit(X, y)
-    for a, b in zip(first._get_weights_intercepts()[0], second._get_weights_intercepts()[0]):
+    for a, b in zip(first._fitted_parameters()[0], second._fitted_parameters()[0]):
         np.testing.assert_array_equal(a, b)
     assert first.loss_curve_ == second.loss_curve_
     other = make(Estimator, random_state=4, max_iter=5, batch_size=32).fit(X, y)
@@ -132,7 +124,7 @@ def test_momentum_steps_follow_the_update_rule(Estimator, digits, nesterov):
             continue
         _, gradient = objective(model, theta, X, y)
         if velocity is None:
-            velocity = model._training_state["velocity"].copy()
+            velocity = model._training_state["optimizer"]["velocity"].copy()
         velocity = mu * velocity - eta * gradient  # v <- mu v - eta grad J
         expected = theta + (mu * velocity - eta * gradient if nesterov else velocity)
         model.partial_fit(X, y)
@@ -178,13 +170,13 @@ def test_early_stopping_restores_the_best_validation_parameters(Estimator, digit
     y = y.copy()
     noisy = np.random.RandomState(0).rand(len(y)) < 0.15
     y[noisy] = (y[noisy] + 1) % 4  # label noise: fitting it raises the validation loss
-    splits, real_split = [], sknn._base.train_test_split
+    splits, real_split = [], sknn._classifier.train_test_split
 
     def recording_split(*arrays, **options):
         splits.append(real_split(*arrays, **options))
         return splits[-1]
 
-    monkeypatch.setattr(sknn._base, "train_test_split", recording_split)
+    monkeypatch.setattr(sknn._classifier, "train_test_split", recording_split)
     # A large step and no penalty overfit the noise quickly.
     model = make(
         Estimator,
@@ -197,7 +189,8 @@ def test_early_stopping_restores_the_best_validation_parameters(Estimator, digit
         random_state=0,
         validation_fraction=0.2,
     ).fit(X, y)
-    X_val, y_val = splits[0][1], model.classes_[splits[0][3]]
+    validation_rows = splits[0][1]  # the split is of row indices: X is never copied
+    X_val, y_val = X[validation_rows], y[validation_rows]
     curve = model.validation_loss_curve_
     assert model.n_iter_ < 200 and len(curve) == model.n_iter_
     assert model.best_validation_loss_ == min(curve) < curve[-1]
@@ -210,7 +203,7 @@ def test_early_stopping_restores_the_best_validation_parameters(Estimator, digit
     assert accuracy == pytest.approx(model.validation_scores_[np.argmin(curve)])
     assert model.best_loss_ is None
     assert len(X_val) == pytest.approx(0.2 * len(y), abs=1)
-    held_out = np.bincount(splits[0][3])
+    held_out = np.bincount(y_val)
     np.testing.assert_allclose(held_out / held_out.sum(), np.bincount(y) / len(y), atol=0.02)
 
 
@@ -227,13 +220,13 @@ def test_without_early_stopping_training_loss_is_monitored(Estimator, digits):
 def test_float32_trains_and_predicts_in_float32(Estimator, digits):
     X, y = digits
     model = make(Estimator, random_state=0, max_iter=3).fit(X.astype(np.float32), y)
-    weights, intercepts = model._get_weights_intercepts()
+    weights, intercepts = model._fitted_parameters()
     assert all(a.dtype == np.float32 for a in [*weights, *intercepts])
     X32 = X[:5].astype(np.float32)
     for method in ("predict_proba", "predict_log_proba", "decision_function"):
         assert getattr(model, method)(X32).dtype == np.float32
     float64 = make(Estimator, random_state=0, max_iter=3).fit(X, y)
-    assert float64._get_weights_intercepts()[0][0].dtype == np.float64
+    assert float64._fitted_parameters()[0][0].dtype == np.float64
     np.testing.assert_allclose(model.predict_proba(X32), float64.predict_proba(X[:5]), atol=1e-3)
 
 
@@ -275,13 +268,13 @@ def test_learning_rate_schedules(digits):
         invscaling.fit(X, y)
     # eta = eta_0 / (t + 1) ** power_t after each epoch, t the samples seen.
     expected = 0.5 / (3 * len(y) + 1) ** 0.5
-    assert invscaling._training_state["learning_rate"] == pytest.approx(expected)
+    assert invscaling._training_state["optimizer"]["learning_rate"] == pytest.approx(expected)
 
     adaptive = SoftmaxGD(
         learning_rate="adaptive", learning_rate_init=0.1, tol=10.0, n_iter_no_change=1
     )
     adaptive.fit(X, y)  # no epoch improves by tol: each patience period divides eta by 5
-    assert adaptive._training_state["learning_rate"] <= 1e-6
+    assert adaptive._training_state["optimizer"]["learning_rate"] <= 1e-6
     # Epoch 1 improves on an infinite best loss; then each 2 epochs without improvement
     # (more than n_iter_no_change=1) divide eta by 5: 8 times, from 0.1 to 2.56e-7 < 1e-6;
     # the next 2 such epochs stop training.

@@ -52,7 +52,7 @@ def _estimator(cls, **params):
 
 
 def _parameters(estimator):
-    weights, intercepts = estimator._get_weights_intercepts()
+    weights, intercepts = estimator._fitted_parameters()
     return [np.asarray(array) for array in [*weights, *intercepts]]
 
 

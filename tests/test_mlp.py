@@ -11,6 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sknn import MLPClassifierGD
+from sknn._mlp import WEIGHT_INITS
 
 
 @pytest.fixture(scope="module")
@@ -104,23 +105,18 @@ def test_fitted_attributes_layout():
     [("lecun_normal", 1 / np.sqrt(400)), ("he_normal", np.sqrt(2 / 400))],
 )
 def test_normal_initialisations_have_fan_in_variance(name, expected_std):
-    mlp = MLPClassifierGD((300,), weight_init=name, random_state=0)
-    W = MLPClassifierGD._initialize_weights
-    weights = [np.empty((400, 300))]
-    W(mlp, weights, np.random.RandomState(0))
-    assert weights[0].mean() == pytest.approx(0, abs=3 * expected_std / np.sqrt(weights[0].size))
-    assert weights[0].std() == pytest.approx(expected_std, rel=0.01)
+    W = WEIGHT_INITS[name](400, 300, np.random.RandomState(0))
+    assert W.shape == (400, 300)
+    assert W.mean() == pytest.approx(0, abs=3 * expected_std / np.sqrt(W.size))
+    assert W.std() == pytest.approx(expected_std, rel=0.01)
 
 
 def test_uniform_initialisations_have_their_bounds():
-    weights = [np.empty((400, 300))]
-    MLPClassifierGD(weight_init="uniform")._initialize_weights(weights, np.random.RandomState(0))
-    assert -1 <= weights[0].min() < -0.99 and 0.99 < weights[0].max() <= 1
-    MLPClassifierGD(weight_init="glorot_uniform")._initialize_weights(
-        weights, np.random.RandomState(0)
-    )
+    W = WEIGHT_INITS["uniform"](400, 300, np.random.RandomState(0))
+    assert -1 <= W.min() < -0.99 and 0.99 < W.max() <= 1
+    W = WEIGHT_INITS["glorot_uniform"](400, 300, np.random.RandomState(0))
     bound = np.sqrt(6 / 700)
-    assert -bound <= weights[0].min() < -0.99 * bound and 0.99 * bound < weights[0].max() <= bound
+    assert -bound <= W.min() < -0.99 * bound and 0.99 * bound < W.max() <= bound
 
 
 def test_auto_initialisation_is_he_for_relu_else_lecun():

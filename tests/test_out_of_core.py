@@ -1,7 +1,7 @@
 """Out-of-core training: ``partial_fit`` over chunks of a ``numpy.memmap``.
 
 Each ``partial_fit`` call runs one epoch over the chunk it is given and keeps the
-momentum (``_training_state["velocity"]``) and the learning rate for the next
+momentum (``_training_state["optimizer"]["velocity"]``) and the learning rate for the next
 call. With ``shuffle=False``, a ``batch_size`` that divides the chunk size, the
 constant learning rate and no sample weights, one pass over all chunks makes the
 same SGD steps, in the same order, as one epoch of ``fit``: the models are equal,
@@ -56,7 +56,7 @@ def _estimator(cls, **params):
 
 
 def _parameters(estimator):
-    weights, intercepts = estimator._get_weights_intercepts()
+    weights, intercepts = estimator._fitted_parameters()
     return [np.asarray(array) for array in [*weights, *intercepts]]
 
 
@@ -87,7 +87,10 @@ def test_partial_fit_over_memmap_chunks_equals_fit(
     assert_array_equal(streamed.classes_, fitted.classes_)
     for expected, actual in zip(_parameters(fitted), _parameters(streamed), strict=True):
         assert_array_equal(actual, expected)
-    assert_array_equal(streamed._training_state["velocity"], fitted._training_state["velocity"])
+    assert_array_equal(
+        streamed._training_state["optimizer"]["velocity"],
+        fitted._training_state["optimizer"]["velocity"],
+    )
     assert streamed.t_ == fitted.t_ == n_epochs * N_SAMPLES
     assert_array_equal(streamed.predict_proba(X), fitted.predict_proba(X))
     # partial_fit records one loss per chunk, fit one per epoch: the mean over the
@@ -107,7 +110,7 @@ def test_momentum_is_carried_between_calls(memmapped_digits):
     classes = np.unique(y)
     for start in range(0, N_SAMPLES, CHUNK_SIZE):
         if start:
-            forgetful._training_state["velocity"][...] = 0.0
+            forgetful._training_state["optimizer"]["velocity"][...] = 0.0
         forgetful.partial_fit(
             X[start : start + CHUNK_SIZE], y[start : start + CHUNK_SIZE], classes=classes
         )

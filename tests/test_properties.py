@@ -63,7 +63,7 @@ def quiet_fit(model, X, y, **kwargs):
 
 
 def flat_parameters(model):
-    weights, intercepts = model._get_weights_intercepts()
+    weights, intercepts = model._fitted_parameters()
     return np.concatenate([np.ravel(w) for w in weights] + [np.ravel(b) for b in intercepts])
 
 

@@ -12,8 +12,9 @@ Extreme but finite input
     no overflow, divide or invalid RuntimeWarning.
 
 KeyboardInterrupt during ``fit`` (and ``partial_fit``)
-    The interrupt is raised from inside the training loop by wrapping the estimator's
-    ``_loss_gradient``. What the user gets, and what these tests assert:
+    The interrupt is raised from inside the training loop by wrapping the objective's
+    ``value_and_gradient``, which each mini-batch calls once. What the user gets, and
+    what these tests assert:
 
     - training stops at a mini-batch boundary and a UserWarning says so;
     - the batch whose gradient was being computed when the interrupt arrived is dropped,
@@ -38,7 +39,8 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
-from sknn.utils import all_estimators
+from sknn._objective import Objective
+from sknn.utils import all_estimators, objective_and_gradients
 
 ESTIMATORS = [Estimator for _, Estimator in all_estimators()]
 ids = [name for name, _ in all_estimators()]
@@ -64,7 +66,7 @@ def parameters(estimator):
 
 
 def flat_parameters(estimator):
-    weights, intercepts = estimator._get_weights_intercepts()
+    weights, intercepts = estimator._fitted_parameters()
     return np.concatenate([np.ravel(w) for w in weights] + [np.ravel(b) for b in intercepts])
 
 
@@ -94,38 +96,54 @@ def quiet_fit(estimator, *args, **kwargs):
         return estimator.fit(*args, **kwargs)
 
 
-def record_calls(estimator):
-    """Wrap ``_loss_gradient``: record the parameters each call starts from and its loss."""
-    calls = []
-    original = estimator._loss_gradient
+#: The objective of every mini-batch step, as the engine defines it.
+ORIGINAL_STEP = Objective.value_and_gradient
 
-    def recorded(X, y, sample_weight, params, grads, workspace, rng):
-        calls.append({"params": params.flat.copy()})
-        loss = original(X, y, sample_weight, params, grads, workspace, rng)
-        calls[-1]["loss"] = loss
+
+def wrap_steps(monkeypatch, before=None, after=None):
+    """Wrap every mini-batch's ``Objective.value_and_gradient`` (replacing any wrapper).
+
+    ``before(params)`` runs before the batch's gradient is computed and ``after(loss)``
+    after it; ``monkeypatch.undo()`` puts the engine's own back.
+    """
+
+    def wrapped(self, params, grads, X, T, sample_weight, workspace, rng=None):
+        if before is not None:
+            before(params)
+        loss = ORIGINAL_STEP(self, params, grads, X, T, sample_weight, workspace, rng)
+        if after is not None:
+            after(loss)
         return loss
 
-    estimator._loss_gradient = recorded
+    monkeypatch.setattr(Objective, "value_and_gradient", wrapped)
+
+
+def record_calls(monkeypatch):
+    """Record the parameters each mini-batch starts from, and its loss J."""
+    calls = []
+    wrap_steps(
+        monkeypatch,
+        before=lambda params: calls.append({"params": params.flat.copy()}),
+        after=lambda loss: calls[-1].update(loss=loss),
+    )
     return calls
 
 
-def interrupt_on_call(estimator, k):
-    """Raise KeyboardInterrupt from the k-th ``_loss_gradient`` call (after computing it).
+def interrupt_on_call(monkeypatch, k):
+    """Raise KeyboardInterrupt from the k-th mini-batch (after computing its gradient).
 
     Returns the list of the parameters each call started from: ``starts[k - 1]`` is the
     state after the last completed update when the interrupt arrives.
     """
     starts = []
-    original = estimator._loss_gradient
 
-    def interrupted(X, y, sample_weight, params, grads, workspace, rng):
-        starts.append(params.flat.copy())
-        loss = original(X, y, sample_weight, params, grads, workspace, rng)
+    def interrupt(loss):
         if len(starts) == k:
             raise KeyboardInterrupt
-        return loss
 
-    estimator._loss_gradient = interrupted
+    wrap_steps(
+        monkeypatch, before=lambda params: starts.append(params.flat.copy()), after=interrupt
+    )
     return starts
 
 
@@ -145,9 +163,9 @@ def diverging(Estimator, **params):
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
-def test_divergence_stops_at_once_with_a_clear_error(Estimator):
+def test_divergence_stops_at_once_with_a_clear_error(Estimator, monkeypatch):
     model = diverging(Estimator)
-    calls = record_calls(model)
+    calls = record_calls(monkeypatch)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)  # no overflow warnings on the way
         with pytest.raises(FloatingPointError, match=DIVERGED) as error:
@@ -263,13 +281,11 @@ def test_logits_of_order_1e4(Estimator, n_classes, dtype):
     assert logits.max() > 1e3
     assert_sane_probabilities(model, X_k)
     # The loss and its gradient, computed from the logits, stay finite, with no warning.
-    encoded = np.searchsorted(model.classes_, y_k)
-    flat = flat_parameters(model)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        loss, gradient = model._objective_gradient(flat, X_k, encoded, None, n_classes)
+        loss, gradients = objective_and_gradients(model, X_k, y_k)
     assert np.isfinite(loss) and loss > 10  # confidently wrong on some samples: a large loss
-    assert np.isfinite(gradient).all()
+    assert all(np.isfinite(gradient).all() for gradient in gradients.values())
     # Training on from there keeps everything finite.
     model.set_params(warm_start=True, max_iter=2, learning_rate_init=1e-3)
     quiet_fit(model, X_k, y_k)
@@ -287,11 +303,11 @@ BATCHES_PER_EPOCH = 6  # 60 samples in batches of 10
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
-def test_interrupt_keeps_the_last_completed_update(Estimator):
+def test_interrupt_keeps_the_last_completed_update(Estimator, monkeypatch):
     # The interrupt arrives in the 2nd batch of epoch 3: two epochs and one batch are done.
     k = 2 * BATCHES_PER_EPOCH + 2
     model = make(Estimator, max_iter=10)
-    starts = interrupt_on_call(model, k)
+    starts = interrupt_on_call(monkeypatch, k)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=3, kept=AFTER_LAST_BATCH)):
@@ -313,15 +329,15 @@ def test_interrupt_keeps_the_last_completed_update(Estimator):
     assert_allclose(proba.sum(axis=1), 1)
     assert_array_equal(model.predict(X), model.classes_[proba.argmax(axis=1)])
     # and training can go on from there
-    del model._loss_gradient
+    monkeypatch.undo()
     quiet_fit(model.set_params(warm_start=True, max_iter=1), X, y)
     assert len(model.loss_curve_) == 3
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
-def test_interrupt_in_the_first_epoch(Estimator):
+def test_interrupt_in_the_first_epoch(Estimator, monkeypatch):
     model = make(Estimator)
-    starts = interrupt_on_call(model, 3)
+    starts = interrupt_on_call(monkeypatch, 3)
     with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=1, kept=AFTER_LAST_BATCH)):
         model.fit(X, y)
     assert_array_equal(flat_parameters(model), starts[2])
@@ -330,14 +346,14 @@ def test_interrupt_in_the_first_epoch(Estimator):
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
-def test_interrupt_with_early_stopping_keeps_the_best_validation_epoch(Estimator):
+def test_interrupt_with_early_stopping_keeps_the_best_validation_epoch(Estimator, monkeypatch):
     # 42 training samples (30% held out) in batches of 10: 5 batches per epoch.
     batches_per_epoch = 5
     params = dict(early_stopping=True, validation_fraction=0.3, learning_rate_init=0.05)
     params.update(max_iter=20, n_iter_no_change=100)
     completed = 6
     model = make(Estimator, **params)
-    starts = interrupt_on_call(model, completed * batches_per_epoch + 3)
+    starts = interrupt_on_call(monkeypatch, completed * batches_per_epoch + 3)
     with pytest.warns(
         UserWarning, match=INTERRUPTED.format(epoch=completed + 1, kept=BEST_VALIDATION)
     ):
@@ -356,9 +372,9 @@ def test_interrupt_with_early_stopping_keeps_the_best_validation_epoch(Estimator
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
-def test_interrupt_with_early_stopping_before_any_validation(Estimator):
+def test_interrupt_with_early_stopping_before_any_validation(Estimator, monkeypatch):
     model = make(Estimator, early_stopping=True, validation_fraction=0.3)
-    starts = interrupt_on_call(model, 4)
+    starts = interrupt_on_call(monkeypatch, 4)
     with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=1, kept=AFTER_LAST_BATCH)):
         model.fit(X, y)
     # Better than the initial parameters: the three updates made so far are kept.
@@ -368,20 +384,20 @@ def test_interrupt_with_early_stopping_before_any_validation(Estimator):
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
-def test_interrupt_in_partial_fit_and_warm_start(Estimator):
+def test_interrupt_in_partial_fit_and_warm_start(Estimator, monkeypatch):
     model = make(Estimator).partial_fit(X, y, classes=[0, 1, 2])
     model.partial_fit(X, y)
     before = fitted_state(model)
-    starts = interrupt_on_call(model, 2)
+    starts = interrupt_on_call(monkeypatch, 2)
     with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=1, kept=AFTER_LAST_BATCH)):
         model.partial_fit(X, y)
     assert_array_equal(flat_parameters(model), starts[1])
     assert model.n_iter_ == before["n_iter_"] == 2  # the running total of completed epochs
     assert model.loss_curve_ == before["loss_curve_"]
-    del model._loss_gradient
+    monkeypatch.undo()
 
     model.set_params(warm_start=True, max_iter=5)
-    starts = interrupt_on_call(model, BATCHES_PER_EPOCH + 1)  # after one epoch of this call
+    starts = interrupt_on_call(monkeypatch, BATCHES_PER_EPOCH + 1)  # after one epoch of this call
     with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=2, kept=AFTER_LAST_BATCH)):
         model.fit(X, y)
     assert_array_equal(flat_parameters(model), starts[BATCHES_PER_EPOCH])
@@ -390,33 +406,31 @@ def test_interrupt_in_partial_fit_and_warm_start(Estimator):
     assert model.loss_curve_[:2] == before["loss_curve_"]
 
 
-def record_starts(estimator, sigints_on_call=None, sigints=0):
-    """Record the parameters each ``_loss_gradient`` call starts from.
+def record_starts(monkeypatch, sigints_on_call=None, sigints=0):
+    """Record the parameters each mini-batch starts from.
 
     On call number ``sigints_on_call``, send ``sigints`` real SIGINTs (Ctrl+C) before
     computing the gradient. Returns the list of recorded parameters.
     """
     starts = []
-    original = estimator._loss_gradient
 
-    def recorded(*args):
-        starts.append(args[3].flat.copy())
+    def record(params):
+        starts.append(params.flat.copy())
         if len(starts) == sigints_on_call:
             for _ in range(sigints):
                 signal.raise_signal(signal.SIGINT)
-        return original(*args)
 
-    estimator._loss_gradient = recorded
+    wrap_steps(monkeypatch, before=record)
     return starts
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
-def test_a_real_sigint_stops_at_the_end_of_the_batch(Estimator):
+def test_a_real_sigint_stops_at_the_end_of_the_batch(Estimator, monkeypatch):
     """Ctrl+C is a SIGINT: training defers it to the end of the current mini-batch."""
     if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         pytest.skip("SIGINT is handled by someone else here")
     model = make(Estimator, max_iter=10)
-    starts = record_starts(model, sigints_on_call=BATCHES_PER_EPOCH + 2, sigints=1)
+    starts = record_starts(monkeypatch, sigints_on_call=BATCHES_PER_EPOCH + 2, sigints=1)
     with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=2, kept=AFTER_LAST_BATCH)):
         model.fit(X, y)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
@@ -424,7 +438,7 @@ def test_a_real_sigint_stops_at_the_end_of_the_batch(Estimator):
     # applied, and training stops there. The parameters are those that the next batch
     # of an uninterrupted fit starts from.
     reference = make(Estimator, max_iter=10)
-    reference_starts = record_starts(reference)
+    reference_starts = record_starts(monkeypatch)
     quiet_fit(reference, X, y)
     assert_array_equal(starts, reference_starts[: len(starts)])
     assert_array_equal(flat_parameters(model), reference_starts[len(starts)])
@@ -432,11 +446,11 @@ def test_a_real_sigint_stops_at_the_end_of_the_batch(Estimator):
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
-def test_a_second_sigint_interrupts_at_once(Estimator):
+def test_a_second_sigint_interrupts_at_once(Estimator, monkeypatch):
     if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         pytest.skip("SIGINT is handled by someone else here")
     model = make(Estimator, max_iter=10)
-    starts = record_starts(model, sigints_on_call=3, sigints=2)  # impatient: no end of batch
+    starts = record_starts(monkeypatch, sigints_on_call=3, sigints=2)  # impatient: no end of batch
     with pytest.warns(UserWarning, match=INTERRUPTED.format(epoch=1, kept=AFTER_LAST_BATCH)):
         model.fit(X, y)
     assert len(starts) == 3

@@ -1,30 +1,216 @@
-"""Compare an estimator's hand-derived gradient with central finite differences."""
+"""The objective J of an estimator and its hand-derived gradient, at parameters you choose.
+
+:func:`objective_and_gradients` returns J and the gradient of every parameter array;
+:func:`check_gradients` compares that gradient with central finite differences. Both
+evaluate the very objective that training minimises (``sknn._objective.Objective``),
+on all of ``X`` as one batch.
+"""
 
 from typing import TYPE_CHECKING
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import clone
+from sklearn.utils import check_random_state
+
+from .._data import normalise, positive_weights
+from .._objective import Objective
+from .._parameters import Parameters
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-    from .._base import BaseGradientDescentClassifier
+    from .._base import BaseGradientDescent
+
+
+class _FullBatch:
+    """``J`` and its gradient of an estimator's model on all of X, at float64 parameters."""
+
+    def __init__(self, estimator, X, y, sample_weight, parameters, classes):
+        if getattr(estimator, "dropout", 0) > 0:
+            raise ValueError(
+                "The objective with dropout is random: set dropout=0 on the estimator to "
+                "evaluate or check its gradient."
+            )
+        if sp.issparse(X):
+            raise TypeError(
+                "X is a sparse matrix; pass a small dense array (X.toarray()): every "
+                "parameter is perturbed twice, so keep the data small."
+            )
+        fitted = hasattr(estimator, "_training_state")
+        model = clone(estimator)
+        X = np.asarray(X, dtype=np.float64)
+        X, y = model._validate_training_data(X, y, reset=True, fitted={})
+        if fitted:
+            model.classes_ = estimator.classes_
+        incremental = fitted or classes is not None  # classes_ or classes, not y, name them
+        targets = model._encode_targets(y, classes, fitted, incremental, np.float64)
+        sample_weight, indices = positive_weights(sample_weight, X)
+        if indices is not None:
+            X, sample_weight = X[indices], sample_weight[indices]
+            targets = targets._replace(encoded=targets.encoded[indices])
+        self.model = model
+        self.network = model._make_network()
+        self.objective = Objective(self.network, targets.output_unit, model.alpha)
+        shapes = self.network.layer_shapes(X.shape[1], targets.n_outputs)
+        fit_intercept = getattr(self.network, "fit_intercept", True)
+        self.params = Parameters(shapes, np.float64, fit_intercept=fit_intercept)
+        self.grads = self.params.like()
+        self.names = model._parameter_names(len(shapes))
+        if parameters is not None:
+            _set_public_parameters(model, parameters, self.names)
+            self.params.assign(*model._fitted_parameters(), self.names)
+        elif fitted:
+            self.params.assign(*estimator._fitted_parameters(), self.names)
+        else:
+            self.network.initialize(self.params, check_random_state(model.random_state))
+        self.data = (X, targets.encoded, normalise(sample_weight, None))
+        self.workspace = self.network.allocate(X.shape[0], self.params)
+
+    def __call__(self, theta):
+        """``(J, dJ/dtheta)`` at the flat parameters ``theta``."""
+        self.params.flat[...] = theta
+        X, T, sample_weight = self.data
+        with np.errstate(under="ignore"):
+            loss = self.objective.value_and_gradient(
+                self.params, self.grads, X, T, sample_weight, self.workspace
+            )
+        return loss, self.grads.flat.copy()
+
+    def public(self, flat):
+        """The arrays of ``flat`` by public name, in the public attributes' shapes."""
+        params = self.params.like(flat)
+        attributes = self.model._parameter_attributes(params.weights, params.intercepts)
+        weight_names, intercept_names = self.names
+        names = weight_names + (intercept_names if params.fit_intercept else [])
+        arrays = {}
+        for name in names:
+            attribute, _, index = name.partition("[")
+            value = attributes[attribute]
+            arrays[name] = np.asarray(value[int(index[:-1])] if index else value)
+        return arrays
+
+
+def _set_public_parameters(model, parameters, names):
+    """Set the public parameter attributes of ``parameters`` on ``model``."""
+    weight_names, intercept_names = names
+    expected = {name.partition("[")[0] for name in weight_names + intercept_names}
+    if not isinstance(parameters, dict) or set(parameters) != expected:
+        given = sorted(parameters) if isinstance(parameters, dict) else type(parameters).__name__
+        raise ValueError(
+            f"parameters must be a dict with exactly the keys {sorted(expected)} (the "
+            f"fitted attributes of {type(model).__name__}); got {given}."
+        )
+    for name, value in parameters.items():
+        if isinstance(value, list | tuple):
+            value = [np.asarray(array, dtype=np.float64) for array in value]
+        else:
+            value = np.asarray(value, dtype=np.float64)
+        setattr(model, name, value)
+
+
+def objective_and_gradients(
+    estimator: "BaseGradientDescent",
+    X: "ArrayLike",
+    y: "ArrayLike",
+    sample_weight: "ArrayLike | None" = None,
+    *,
+    parameters: dict | None = None,
+    classes: "ArrayLike | None" = None,
+) -> tuple[float, dict[str, np.ndarray]]:
+    r"""The objective J and its gradient with respect to every parameter array.
+
+    ``J = C + alpha * sum_j ||W_j||^2`` is the objective that training minimises, on
+    all of ``X`` as one batch (with the sample weights normalised to mean 1, and no
+    dropout), and the gradient is the estimator's hand-derived backward pass, exactly
+    as training computes it.
+
+    Parameters
+    ----------
+    estimator : LogisticRegressionGD, SoftmaxGD or MLPClassifierGD
+        Its hyper-parameters (architecture, activation, ``alpha``) define J. Not
+        modified.
+    X : array-like of shape (n_samples, n_features)
+        Data; cast to float64.
+    y : array-like of shape (n_samples,)
+        Labels.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights.
+    parameters : dict, default=None
+        Where to evaluate J: the public parameter attributes, as they would be set on
+        a fitted estimator, e.g. ``{"coefs_": [W1, W2], "intercepts_": [b1, b2]}`` or
+        ``{"coef_": W, "intercept_": b}``. By default the estimator's fitted
+        parameters, or, if it is not fitted, a fresh initialisation seeded by its
+        ``random_state``.
+    classes : array-like, default=None
+        Every class, when ``y`` does not hold them all (as for ``partial_fit``). A
+        fitted estimator's ``classes_`` are used otherwise.
+
+    Returns
+    -------
+    objective : float
+        The value of J.
+    gradients : dict of str to ndarray
+        ``dJ/d(parameter)`` for each parameter array, by its public name
+        (``"coefs_[0]"``, ``"intercepts_[1]"``, or ``"coef_"``, ``"intercept_"``), in the
+        shape of that array.
+
+    See Also
+    --------
+    check_gradients : Compare these gradients with finite differences.
+
+    Examples
+    --------
+    A network of 2 inputs, 3 sigmoid hidden units and 2 softmax outputs, with weights
+    chosen by hand, on one sample of class 1:
+
+    >>> import numpy as np
+    >>> from sknn import MLPClassifierGD
+    >>> from sknn.utils import objective_and_gradients
+    >>> mlp = MLPClassifierGD(hidden_layer_sizes=(3,), activation="logistic", alpha=0.0)
+    >>> weights = {
+    ...     "coefs_": [np.array([[0.1, 0.2, -0.1], [-0.3, 0.4, 0.5]]),
+    ...                np.array([[0.2, -0.2], [0.3, 0.1], [-0.4, 0.6]])],
+    ...     "intercepts_": [np.zeros(3), np.zeros(2)],
+    ... }
+    >>> J, gradients = objective_and_gradients(
+    ...     mlp, [[1.0, 2.0]], [1], parameters=weights, classes=[0, 1])
+    >>> round(J, 6)
+    0.507531
+    >>> gradients["coefs_[1]"].shape
+    (3, 2)
+    >>> np.round(gradients["intercepts_[1]"], 5)  # p - y at the output
+    array([ 0.39802, -0.39802])
+
+    The same by hand: the forward pass, then ``J = -log p_1``:
+
+    >>> a = 1 / (1 + np.exp(-np.array([1.0, 2.0]) @ weights["coefs_"][0]))
+    >>> z = a @ weights["coefs_"][1]
+    >>> p = np.exp(z) / np.exp(z).sum()
+    >>> round(-np.log(p[1]), 6)
+    np.float64(0.507531)
+    """
+    full_batch = _FullBatch(estimator, X, y, sample_weight, parameters, classes)
+    loss, gradient = full_batch(full_batch.params.flat.copy())
+    return loss, full_batch.public(gradient)
 
 
 def check_gradients(
-    estimator: "BaseGradientDescentClassifier",
+    estimator: "BaseGradientDescent",
     X: "ArrayLike",
     y: "ArrayLike",
     sample_weight: "ArrayLike | None" = None,
     *,
     epsilon: float = 1e-6,
+    parameters: dict | None = None,
+    classes: "ArrayLike | None" = None,
 ) -> dict[str, float]:
     r"""Largest relative error of the analytic gradient, per parameter array.
 
     Evaluates the objective ``J`` that the estimator minimises (cross-entropy plus
-    ``alpha * sum ||W||^2``) on all of ``X`` as one batch, at the estimator's
-    current parameters if it is fitted, else at a fresh initialisation (seeded by
-    its ``random_state``). Each parameter ``theta_i`` is then perturbed both ways:
+    ``alpha * sum ||W||^2``) on all of ``X`` as one batch, at the parameters of
+    :func:`objective_and_gradients`. Each parameter ``theta_i`` is then perturbed both
+    ways:
 
     .. math::
 
@@ -43,13 +229,18 @@ def check_gradients(
     estimator : LogisticRegressionGD, SoftmaxGD or MLPClassifierGD
         Not modified; with ``dropout > 0`` the objective is random, so set it to 0.
     X : array-like of shape (n_samples, n_features)
-        Data; keep it small, as J is evaluated twice per parameter. Cast to float64.
+        Dense data; keep it small, as J is evaluated twice per parameter. Cast to
+        float64.
     y : array-like of shape (n_samples,)
         Labels.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
     epsilon : float, default=1e-6
-        Finite-difference step.
+        Finite-difference step, positive.
+    parameters : dict, default=None
+        Where to check, as in :func:`objective_and_gradients`.
+    classes : array-like, default=None
+        Every class, as in :func:`objective_and_gradients`.
 
     Returns
     -------
@@ -70,55 +261,26 @@ def check_gradients(
     >>> max(errors.values()) < 1e-6
     True
     """
-    if getattr(estimator, "dropout", 0) > 0:
-        raise ValueError(
-            "check_gradients needs a deterministic objective: set dropout=0 on the estimator."
-        )
-    model = clone(estimator).set_params(warm_start=True)
-    if hasattr(estimator, "classes_"):
-        model._set_weights_intercepts(*estimator._get_weights_intercepts())
-        model.classes_ = estimator.classes_
-        model.n_features_in_ = estimator.n_features_in_
-        model._training_state = estimator._training_state
-    X = np.asarray(X, dtype=np.float64)
-    problem = model._prepare(X, y, sample_weight)
-    params = problem.params
-    flat = params.flat.astype(np.float64)
-    sample_weight = _mean_one(problem.sample_weight)
-
-    def objective(theta):
-        return model._objective_gradient(
-            theta, problem.X, problem.y, sample_weight, len(problem.classes)
-        )
-
-    _, analytic = objective(flat.copy())
-    numeric = np.empty_like(flat)
-    for i in range(flat.size):
-        theta = flat.copy()
-        theta[i] += epsilon
-        loss_plus, _ = objective(theta)
-        theta[i] -= 2 * epsilon
-        loss_minus, _ = objective(theta)
+    if not (isinstance(epsilon, float | int) and np.isfinite(epsilon) and epsilon > 0):
+        raise ValueError(f"epsilon must be a positive finite number, got {epsilon!r}.")
+    full_batch = _FullBatch(estimator, X, y, sample_weight, parameters, classes)
+    theta = full_batch.params.flat.copy()
+    loss, analytic = full_batch(theta)
+    numeric = np.empty_like(theta)
+    for i in range(theta.size):
+        shifted = theta.copy()
+        shifted[i] += epsilon
+        loss_plus, _ = full_batch(shifted)
+        shifted[i] -= 2 * epsilon
+        loss_minus, _ = full_batch(shifted)
         numeric[i] = (loss_plus - loss_minus) / (2 * epsilon)
 
-    weight_names, intercept_names = model._parameter_names(len(params.weights))
-    analytic_arrays = type(params)(params.weight_shapes, np.float64, flat=analytic)
-    numeric_arrays = type(params)(params.weight_shapes, np.float64, flat=numeric)
-    errors = {}
-    pairs = zip(
-        weight_names + intercept_names,
-        analytic_arrays.weights + analytic_arrays.intercepts,
-        numeric_arrays.weights + numeric_arrays.intercepts,
-    )
     # Finite differences resolve a gradient only down to about eps_machine * |J| / epsilon;
     # below the floor, errors are measured against the floor instead.
-    loss, _ = objective(flat.copy())
     floor = 1e-4 * max(abs(loss), 1.0)
-    for name, exact, approximate in pairs:
-        scale = max(np.abs(approximate).max(), np.abs(exact).max(), floor)
-        errors[name] = float(np.abs(exact - approximate).max() / scale)
+    exact, approximate = full_batch.public(analytic), full_batch.public(numeric)
+    errors = {}
+    for name in exact:
+        scale = max(np.abs(approximate[name]).max(), np.abs(exact[name]).max(), floor)
+        errors[name] = float(np.abs(exact[name] - approximate[name]).max() / scale)
     return errors
-
-
-def _mean_one(sample_weight):
-    return None if sample_weight is None else sample_weight / sample_weight.mean()

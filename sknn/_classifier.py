@@ -1,0 +1,290 @@
+"""What makes an sknn estimator a classifier: labels, their encoding, predictions.
+
+The engine trains on encoded targets (``_losses.py`` says which form each output unit
+takes); this module turns labels into them, holds out a stratified validation set,
+and turns logits back into labels and probabilities.
+"""
+
+from numbers import Real
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.model_selection import train_test_split
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._base import BaseGradientDescent
+from ._losses import OUTPUT_UNITS
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    import scipy.sparse as sp
+    from numpy.typing import ArrayLike
+    from typing_extensions import Self
+
+    #: What ``X`` may be: anything ``np.asarray`` accepts, or a scipy.sparse matrix.
+    MatrixLike: TypeAlias = "ArrayLike | sp.spmatrix"
+
+
+class Targets(NamedTuple):
+    """Encoded targets, and what the engine needs to know of them."""
+
+    output_unit: object  # an output unit of _losses.py
+    encoded: np.ndarray  # in the form the output unit takes, one row per sample
+    n_outputs: int  # output units of the network
+    stratify: np.ndarray | None  # class indices for a stratified split, or None
+    attributes: dict  # fitted attributes of the labels: classes_
+
+
+class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
+    """Base class of sknn's classifiers. Do not use directly.
+
+    A subclass sets ``_output`` to the name of its output unit ("softmax" or
+    "logistic", see ``_losses.OUTPUT_UNITS``).
+    """
+
+    _output = "softmax"
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(
+        self, X: "MatrixLike", y: "ArrayLike", sample_weight: "ArrayLike | None" = None
+    ) -> "Self":
+        """Fit the model by mini-batch gradient descent.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 data trains in float32; anything else in float64.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; the loss becomes the weighted mean of the
+            per-sample losses. Samples of weight zero are left out.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        _check_label_types(y, "y")  # before numpy turns a mixed list into strings
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(
+        self,
+        X: "MatrixLike",
+        y: "ArrayLike",
+        classes: "ArrayLike | None" = None,
+        sample_weight: "ArrayLike | None" = None,
+    ) -> "Self":
+        """Train for one epoch over the given data, continuing from the current state.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        classes : array-like of shape (n_classes,), default=None
+            All the classes that can appear in any call. Required on the first
+            call, ignored after it.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        _check_label_types(y, "y")
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    # ------------------------------------------------------------------ labels
+    def _output_unit(self):
+        return OUTPUT_UNITS[self._output]
+
+    def _encode_targets(self, y, classes, continuing, incremental, dtype):
+        classes, y_indices = self._encode_labels(y, classes, continuing, incremental)
+        unit = self._output_unit()
+        n_outputs = unit.n_outputs(len(classes))
+        encoded = unit.targets(y_indices, n_outputs, dtype)
+        return Targets(unit, encoded, n_outputs, y_indices, {"classes_": classes})
+
+    def _encode_labels(self, y, classes, continuing, incremental):
+        """Check the labels; return the classes and ``y`` as indices into them."""
+        check_classification_targets(y)
+        if continuing:
+            if incremental and classes is not None and not _same(classes, self.classes_):
+                raise ValueError(
+                    f"classes={np.unique(classes).tolist()} is not the same as on the first "
+                    f"call to partial_fit, {self.classes_.tolist()}."
+                )
+            if not incremental and not _same(y, self.classes_):
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes as in the "
+                    f"previous call to fit. Previously got {self.classes_.tolist()}, `y` has "
+                    f"{np.unique(y).tolist()}. Fit from scratch (warm_start=False) to "
+                    "train on other classes."
+                )
+            classes = self.classes_
+        elif incremental:
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit: the list of "
+                    "every label that any call may contain."
+                )
+            _check_label_types(classes, "classes")
+            classes = np.unique(classes)
+        else:
+            classes = np.unique(y)
+        unknown = np.setdiff1d(y, classes)
+        if unknown.size:
+            raise ValueError(
+                f"y contains labels {unknown.tolist()} that are not in classes_ "
+                f"{classes.tolist()}. Pass every label in `classes` on the first "
+                "call to partial_fit, or refit without warm_start."
+            )
+        if len(classes) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in the data, "
+                f"but the data contains only one class: {classes.tolist()[0]!r}. "
+                "Pass data with at least 2 distinct labels in y."
+            )
+        return classes, np.searchsorted(classes, y)
+
+    def _validation_split(self, indices, targets, random_state):
+        """Stratified hold-out of ``validation_fraction`` of the rows, as scikit-learn does."""
+        stratify = None if targets.stratify is None else targets.stratify[indices]
+        try:
+            train, validation = train_test_split(
+                indices,
+                test_size=self.validation_fraction,
+                random_state=random_state,
+                stratify=stratify,
+            )
+        except ValueError as error:
+            raise ValueError(
+                f"Cannot hold out a stratified validation set for early stopping: {error} "
+                "Use more samples per class, a larger validation_fraction, or "
+                "early_stopping=False."
+            ) from error
+        if validation.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' or the "
+                "size of your dataset."
+            )
+        return train, validation
+
+    # ------------------------------------------------------------------ prediction
+    def _logits(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse=("csr", "csc"), dtype=(np.float64, np.float32), reset=False
+        )
+        weights, intercepts = self._fitted_parameters()
+        return self._make_network().forward(X, weights, intercepts)
+
+    def decision_function(self, X: "MatrixLike") -> np.ndarray:
+        """Logits of the output units.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For a binary problem, one score per sample whose sign gives the
+            predicted class (``z_1 - z_0`` for softmax units); else one per class.
+        """
+        Z = self._logits(X)
+        if Z.shape[1] == 1:
+            return Z[:, 0]
+        if Z.shape[1] == 2:
+            return Z[:, 1] - Z[:, 0]
+        return Z
+
+    def predict(self, X: "MatrixLike") -> np.ndarray:
+        """Predict the class of each sample, the one of largest probability.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Predicted class labels.
+        """
+        Z = self._logits(X)
+        return self.classes_[self._output_unit().predict(Z)]
+
+    def predict_proba(self, X: "MatrixLike") -> np.ndarray:
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Rows sum to one; columns follow ``classes_``.
+        """
+        Z = self._logits(X)
+        with np.errstate(under="ignore"):  # exp of a very negative logit is 0: harmless
+            return self._output_unit().proba(Z)
+
+    def predict_log_proba(self, X: "MatrixLike") -> np.ndarray:
+        """Logarithm of the probability of each class, computed from the logits.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Finite even where a probability rounds to zero.
+        """
+        Z = self._logits(X)
+        with np.errstate(under="ignore"):
+            return self._output_unit().log_proba(Z)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+def _same(labels, classes):
+    """Whether the distinct values of ``labels`` are exactly ``classes``."""
+    return np.array_equal(np.unique(labels), classes)
+
+
+def _check_label_types(labels, name):
+    """Reject labels that mix strings with numbers: classes must be sortable."""
+    # np.asarray would make ["a", 1] the strings ["a", "1"]: look at the Python objects.
+    labels = np.asarray(labels, dtype=None if hasattr(labels, "dtype") else object)
+    if labels.dtype != object:
+        return
+    kinds = {}
+    for label in labels.ravel():
+        if isinstance(label, str):
+            kind = "string"
+        else:
+            kind = "number" if isinstance(label, Real) else type(label).__name__
+        kinds.setdefault(kind, label)
+    if len(kinds) > 1:
+        examples = ", ".join(f"{label!r} ({kind})" for kind, label in sorted(kinds.items()))
+        raise ValueError(
+            f"{name} mixes labels of different types: {examples}. Labels must be all "
+            "strings or all numbers; convert them to one type first, for example "
+            "with np.asarray(y, dtype=str)."
+        )

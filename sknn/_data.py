@@ -1,0 +1,125 @@
+"""Training data as the engine sees it: rows chosen by index, and their sample weights.
+
+X is never copied: a data set is X with an array of the row indices it uses (the
+rows of positive weight, the training or the validation part of a split), and each
+mini-batch gathers its rows into a buffer allocated once.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.validation import _check_sample_weight
+
+from ._primitives import gather_rows
+
+
+class Dataset(NamedTuple):
+    """Training or validation data: rows ``indices`` of ``X``, ``targets`` and weights.
+
+    ``targets`` are in the form the output unit takes; ``sample_weight`` (or None) is
+    normalised to mean 1 over the rows used; ``indices`` is None for every row. Rows
+    are gathered by index, so X is never copied.
+    """
+
+    X: object
+    targets: np.ndarray
+    sample_weight: np.ndarray | None
+    indices: np.ndarray | None
+
+    @property
+    def n_samples(self):
+        return self.X.shape[0] if self.indices is None else self.indices.shape[0]
+
+
+class BatchGatherer:
+    """Hands out the mini-batches of an epoch, gathered into buffers allocated once.
+
+    Without shuffling, and when every row is used in its own dtype, a batch is a
+    view of contiguous rows; otherwise its rows are gathered by index (casting to
+    ``dtype`` on the way), so that X itself is never copied.
+    """
+
+    def __init__(self, data, batch_size, dtype):
+        self.data, self.batch_size = data, batch_size
+        self.order = np.arange(data.X.shape[0]) if data.indices is None else data.indices.copy()
+        self.can_slice = data.indices is None and data.X.dtype == dtype
+        self.X_buffer = None
+        if not sp.issparse(data.X):
+            self.X_buffer = np.empty((batch_size, data.X.shape[1]), dtype=dtype)
+        self.targets_buffer = np.empty((batch_size, *data.targets.shape[1:]), data.targets.dtype)
+        self.weight_buffer = None
+        if data.sample_weight is not None:
+            self.weight_buffer = np.empty(batch_size, dtype=data.sample_weight.dtype)
+
+    def epoch(self, rng=None):
+        """Yield ``(X, T, sample_weight)`` per batch; shuffle the order first if ``rng``."""
+        if rng is not None:
+            rng.shuffle(self.order)  # shuffle indices, never the data
+        X, targets, weights = self.data.X, self.data.targets, self.data.sample_weight
+        n_samples, batch_size = self.order.shape[0], self.batch_size
+        for start in range(0, n_samples, batch_size):
+            stop = min(start + batch_size, n_samples)
+            if self.can_slice and rng is None:  # contiguous rows: views, no copy
+                rows = slice(start, stop)
+                yield X[rows], targets[rows], None if weights is None else weights[rows]
+                continue
+            indices = self.order[start:stop]
+            yield (
+                gather_rows(X, indices, self.X_buffer),
+                gather_rows(targets, indices, self.targets_buffer),
+                None if weights is None else gather_rows(weights, indices, self.weight_buffer),
+            )
+
+
+def make_dataset(X, encoded, sample_weight, indices):
+    """A Dataset whose sample weights are normalised to mean 1 over its rows."""
+    return Dataset(X, encoded, normalise(sample_weight, indices), indices)
+
+
+def positive_weights(sample_weight, X):
+    """Checked sample weights, and the rows of positive weight (None when all are).
+
+    A sample of weight zero contributes nothing to J: it is left out of the batches.
+    """
+    if sample_weight is None:
+        return None, None
+    sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+    positive = sample_weight > 0
+    if not positive.any():
+        raise ValueError(
+            "Every sample weight is zero: at least one sample needs a positive weight."
+        )
+    if positive.all():
+        return sample_weight, None
+    return sample_weight, np.flatnonzero(positive)
+
+
+def normalise(sample_weight, indices):
+    """Weights scaled to mean 1 over the rows ``indices`` (None when all are equal).
+
+    ``C`` is then the weighted mean of the per-sample losses. The weights are divided
+    by their largest value first, so that their sum cannot overflow.
+    """
+    if sample_weight is None:
+        return None
+    used = sample_weight if indices is None else sample_weight[indices]
+    if np.all(used == used[0]):
+        return None
+    scale = used.max()
+    mean = float(np.mean(used / scale, dtype=np.float64))
+    return (sample_weight / scale / mean).astype(sample_weight.dtype, copy=False)
+
+
+def check_range(X, dtype):
+    """Refuse data that the parameters' dtype cannot hold (a float32 model, float64 X)."""
+    if X.dtype == dtype or np.finfo(dtype).max >= np.finfo(X.dtype).max:
+        return
+    values = X.data if sp.issparse(X) else X
+    largest = float(np.abs(values).max()) if values.size else 0.0
+    if largest > np.finfo(dtype).max:
+        raise ValueError(
+            f"X holds values up to {largest:.3g}, beyond the range of {dtype} "
+            f"(at most {np.finfo(dtype).max:.3g}) in which this model was fitted. Scale "
+            "the features, or fit from scratch (warm_start=False) to train in float64."
+        )

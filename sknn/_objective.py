@@ -1,0 +1,64 @@
+r"""The objective J that every solver minimises, and its gradient, written once.
+
+For a network with weights ``W_j`` and intercepts ``b_j`` (the parameters ``theta``),
+an output unit with loss ``C`` (``_losses.py``) and the L2 penalty ``alpha``::
+
+    J(theta) = C(theta) + alpha * sum_j ||W_j||^2          (intercepts not penalised)
+
+    dJ/dW_j = dC/dW_j + 2 alpha W_j,        dJ/db_j = dC/db_j
+
+The gradient of ``C`` is the chain rule taken through three pieces, each derived
+where it is computed: the network's forward pass to the logits ``Z``; the output
+unit's ``dC/dZ = (1/N) diag(s) (Yhat - Y)``; the network's hand-derived backward pass
+from ``dC/dZ`` to every ``dC/dtheta``. This module composes them, and adds the
+penalty; SGD, Adam, L-BFGS and :func:`sknn.utils.check_gradients` all call it.
+
+Unlike scikit-learn's MLPClassifier, ``alpha`` is neither halved nor divided by the
+number of samples (see the user guide's page on the objective).
+"""
+
+from ._primitives import add_scaled
+
+
+class Objective:
+    """``J = C + alpha * sum ||W||^2`` of a network and an output unit, with its gradient.
+
+    Parameters
+    ----------
+    network : LinearNetwork or MultilayerPerceptron
+        Supplies ``forward`` (to the logits) and ``backward`` (from ``dC/dZ``).
+    output_unit : Softmax or OneVsRestSigmoid
+        Supplies ``loss_gradient`` (``C`` and ``dC/dZ`` from the logits).
+    alpha : float
+        Strength of the L2 penalty on the weights.
+    """
+
+    def __init__(self, network, output_unit, alpha):
+        self.network = network
+        self.output_unit = output_unit
+        self.alpha = alpha
+
+    def value_and_gradient(self, params, grads, X, T, sample_weight, workspace, rng=None):
+        """``J`` at ``params`` on the batch ``(X, T)``; ``grads`` receives ``dJ/dtheta``.
+
+        ``workspace`` holds the network's per-batch buffers (``network.allocate``);
+        ``rng`` draws dropout masks, if the network has dropout.
+        """
+        weights, intercepts = params.weights, params.intercepts
+        Z = self.network.forward(X, weights, intercepts, workspace, rng)  # the logits
+        loss = self.output_unit.loss_gradient(Z, T, sample_weight)  # Z <- dC/dZ
+        self.network.backward(X, Z, weights, grads, workspace)  # grads <- dC/dtheta
+        if self.alpha:
+            w = params.weight_vector
+            loss += self.alpha * float(w @ w)  # J = C + alpha ||W||^2
+            add_scaled(grads.weight_vector, 2 * self.alpha, w)  # dJ/dW = dC/dW + 2 alpha W
+        return loss
+
+    def penalty(self, params):
+        """``alpha * sum_j ||W_j||^2``."""
+        w = params.weight_vector
+        return self.alpha * float(w @ w)
+
+    def data_loss(self, Z, T, sample_weight=None):
+        """``C`` at the logits ``Z`` (left as they are): the validation loss."""
+        return self.output_unit.loss(Z, T, sample_weight)

@@ -1,0 +1,57 @@
+"""The few array operations whose fastest form is not the plain NumPy expression.
+
+Every formula in sknn is written with these and ordinary operators, so each is
+defined once, here, beside the plain expression it computes:
+
+- :func:`matmul_into`: ``out[...] = A @ B``, into a buffer allocated once;
+- :func:`add_scaled`: ``y += a * x`` in place, without a temporary;
+- :func:`gather_rows`: ``out[...] = X[indices]``, the rows of a mini-batch.
+
+Their tests (``tests/test_primitives.py``) compare each with the plain expression.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.linalg import blas
+
+
+def matmul_into(A, B, out):
+    """``out[...] = A @ B`` without a temporary when ``A`` is dense; returns ``out``."""
+    if isinstance(A, np.ndarray):  # (a type check costs a tenth of sp.issparse, per product)
+        return np.matmul(A, B, out=out)
+    out[...] = A @ B  # scipy.sparse: its product allocates
+    return out
+
+
+_AXPY = {np.dtype(np.float32): blas.saxpy, np.dtype(np.float64): blas.daxpy}
+
+
+def add_scaled(y, a, x):
+    """``y += a * x`` in place, for contiguous vectors of one dtype.
+
+    BLAS ``axpy`` reads ``x`` and ``y`` once and writes ``y`` once; the NumPy
+    expression ``y += a * x`` makes a temporary ``a * x`` and so takes two passes
+    (three times slower on 50,000 float32 parameters).
+    """
+    axpy = _AXPY.get(y.dtype)
+    if axpy is not None and x.dtype == y.dtype and y.flags.c_contiguous and x.flags.c_contiguous:
+        result = axpy(x, y, a=a)
+        if result is y:  # BLAS wrote into y (it always does for contiguous arrays)
+            return y
+    y += a * x
+    return y
+
+
+def gather_rows(X, indices, out):
+    """The rows ``X[indices]``, written into ``out`` when ``X`` is dense.
+
+    scipy.sparse rows are gathered into a new matrix (``out`` is ignored).
+    """
+    if sp.issparse(X):
+        return X[indices]
+    out = out[: indices.shape[0]]
+    if X.dtype != out.dtype:  # a float32 model continued on float64 data, or the reverse
+        out[...] = X[indices]
+        return out
+    # mode="clip" lets take write straight into `out` (the default buffers first).
+    return np.take(X, indices, axis=0, out=out, mode="clip")

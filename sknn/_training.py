@@ -1,0 +1,322 @@
+"""The one training loop of the stochastic solvers: epochs of shuffled mini-batches.
+
+It knows nothing of labels or of the network: it gathers rows of the training data
+(``X``, the encoded targets ``T`` and the sample weights), asks the objective for
+``J`` and its gradient, lets the optimizer step, and keeps the books of each epoch:
+the loss curves, early stopping on the validation loss with the best parameters
+restored, and Ctrl+C, which stops training at the end of the current mini-batch.
+"""
+
+import math
+import signal
+import threading
+import time
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from ._data import BatchGatherer
+
+
+class Settings(NamedTuple):
+    """What the loop needs of the estimator's hyper-parameters."""
+
+    max_epochs: int
+    batch_size: int
+    shuffle: bool
+    tol: float
+    n_iter_no_change: float
+    verbose: bool
+    record_train_score: bool = False
+    record_batch_loss: bool = False
+
+
+@dataclass
+class TrainingState:
+    """The books that training carries from one epoch, and one call, to the next.
+
+    Plain numbers and lists only (the optimizer's state is a dict of numbers and
+    arrays), so that skops can load a fitted estimator safely.
+    """
+
+    t: int = 0
+    no_improvement_count: int = 0
+    best_loss: float = np.inf
+    best_validation_loss: float = np.inf
+    loss_curve: list = field(default_factory=list)
+    validation_loss_curve: list = field(default_factory=list)
+    validation_scores: list = field(default_factory=list)
+    train_scores: list = field(default_factory=list)
+    batch_loss_curve: list = field(default_factory=list)
+    optimizer: dict = field(default_factory=dict)
+
+    @property
+    def n_iter(self):
+        """Epochs completed over all calls."""
+        return len(self.loss_curve)
+
+    def record_epoch(self, loss, n_samples, tol, validation=None, train_score=None):
+        """Write the books of a completed epoch; return whether it improved by ``tol``
+        and whether it is the best validated epoch so far.
+
+        ``validation`` is ``(loss, score)`` on the validation data, or None: early
+        stopping watches the validation loss, else the training loss.
+        """
+        is_best = False
+        if validation is not None:
+            validation_loss, validation_score = validation
+            improved = validation_loss < self.best_validation_loss - tol
+            is_best = validation_loss < self.best_validation_loss
+            self.best_validation_loss = min(self.best_validation_loss, validation_loss)
+            self.validation_loss_curve.append(validation_loss)
+            self.validation_scores.append(validation_score)
+        else:
+            improved = loss < self.best_loss - tol
+            self.best_loss = min(self.best_loss, loss)
+        if train_score is not None:
+            self.train_scores.append(train_score)
+        self.t += n_samples
+        self.loss_curve.append(loss)
+        self.no_improvement_count = 0 if improved else self.no_improvement_count + 1
+        return improved, is_best
+
+
+class Outcome(NamedTuple):
+    """How a call's training ended."""
+
+    epochs: int  # completed in this call
+    converged: bool  # stopped by the stopping rule (or by Ctrl+C)
+    interrupted: bool
+
+
+class DeferredInterrupt:
+    """Defers Ctrl+C (SIGINT) to the end of the current mini-batch, within a ``with``.
+
+    In the main thread, while SIGINT has Python's default handler, a handler that
+    only records the signal is installed; the training loop checks
+    :attr:`requested` after each update and stops there, so no update is ever half
+    applied. A second Ctrl+C interrupts at once, except inside :meth:`critical`
+    (bookkeeping that must be written whole), which it leaves first. Elsewhere (other
+    threads, a custom handler) SIGINT behaves as usual. Leaving the ``with`` block
+    puts the handler back.
+    """
+
+    def __enter__(self):
+        self.presses = 0
+        self._critical = self._pending = False
+        self._previous = None
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        if in_main_thread and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._previous = signal.signal(signal.SIGINT, self._record)
+        return self
+
+    @property
+    def requested(self):
+        """Whether Ctrl+C was pressed."""
+        return self.presses > 0
+
+    def _record(self, signum, frame):
+        self.presses += 1
+        if self.presses > 1:
+            if not self._critical:
+                raise KeyboardInterrupt
+            self._pending = True
+
+    @contextmanager
+    def critical(self):
+        """A block that a second Ctrl+C does not cut short: it takes effect after it."""
+        self._critical = True
+        try:
+            yield
+        finally:
+            self._critical = False
+        if self._pending:
+            self._pending = False
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc_info):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def evaluate(objective, weights, intercepts, batches, workspace):
+    """Mean loss ``C`` and accuracy of the model on all of ``batches.data``, batch by batch."""
+    n_samples = batches.data.n_samples
+    loss = correct = total_weight = 0.0
+    for X, T, sample_weight in batches.epoch():
+        Z = objective.network.forward(X, weights, intercepts, workspace)
+        batch_weight = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        correct += objective.output_unit.accuracy(Z, T, sample_weight) * batch_weight
+        total_weight += batch_weight
+        loss += objective.data_loss(Z, T, sample_weight) * X.shape[0]
+    return loss / n_samples, correct / total_weight
+
+
+def run_epochs(objective, optimizer, params, state, train, validation, settings, rng, interrupt):
+    """Train ``params`` in place by mini-batch steps of ``optimizer``; keep the books.
+
+    Parameters
+    ----------
+    objective : Objective
+        ``J`` and its gradient.
+    optimizer : SGD or Adam
+        Steps, and the learning-rate schedule.
+    params : Parameters
+        Where training starts; updated in place.
+    state : TrainingState
+        The books, updated in place.
+    train, validation : Dataset
+        The training data, and the data that early stopping watches (or None).
+    settings : Settings
+        Epochs, batch size, shuffling, stopping rule and monitoring.
+    rng : numpy.random.RandomState
+        Shuffles the order and draws dropout masks.
+    interrupt : DeferredInterrupt
+        Whether Ctrl+C was pressed.
+
+    Returns
+    -------
+    outcome : Outcome
+    """
+    grads = params.like()
+    dtype = params.flat.dtype
+    workspace = objective.network.allocate(settings.batch_size, params)
+    batches = BatchGatherer(train, settings.batch_size, dtype)
+    validation_batches = None
+    if validation is not None:
+        validation_batches = BatchGatherer(validation, settings.batch_size, dtype)
+        best_params = params.flat.copy()
+    # One full batch: its order is moot.
+    shuffle_rng = rng if settings.shuffle and settings.batch_size < train.n_samples else None
+    epochs_before, batches_before = state.n_iter, len(state.batch_loss_curve)
+    epoch, converged = 0, False
+    try:
+        for epoch in range(1, settings.max_epochs + 1):  # noqa: B007 (reported after the loop)
+            epoch_start = time.perf_counter()
+            batches_before = len(state.batch_loss_curve)
+            accumulated_loss = 0.0
+            for X, T, sample_weight in batches.epoch(shuffle_rng):
+                loss = objective.value_and_gradient(
+                    params, grads, X, T, sample_weight, workspace, rng
+                )
+                if not math.isfinite(loss):
+                    raise_diverged(state.n_iter + 1)
+                optimizer.step(params.flat, grads.flat)
+                accumulated_loss += loss * X.shape[0]
+                if settings.record_batch_loss:
+                    state.batch_loss_curve.append(loss)
+                if interrupt.requested:
+                    raise KeyboardInterrupt
+
+            if not np.isfinite(params.flat).all():
+                raise_diverged(state.n_iter + 1)
+            loss = accumulated_loss / train.n_samples
+            validated = train_score = None
+            if validation is not None:
+                validated = evaluate(
+                    objective, params.weights, params.intercepts, validation_batches, workspace
+                )
+            if settings.record_train_score:
+                _, train_score = evaluate(
+                    objective, params.weights, params.intercepts, batches, workspace
+                )
+            with interrupt.critical():  # the epoch's books are written whole, or not at all
+                _, is_best = state.record_epoch(
+                    loss, train.n_samples, settings.tol, validated, train_score
+                )
+                if is_best:
+                    best_params[...] = params.flat
+            if settings.verbose:
+                _print_progress(state, time.perf_counter() - epoch_start)
+
+            optimizer.epoch_ends(state.t)
+            if state.no_improvement_count > settings.n_iter_no_change:
+                if optimizer.stalled():  # the "adaptive" schedule lowered the step: go on
+                    state.no_improvement_count = 0
+                    if settings.verbose:
+                        print(f"Setting learning rate to {optimizer.learning_rate:f}")
+                else:
+                    converged = True
+                    if settings.verbose:
+                        print(_stopping_message(settings, validation is not None))
+                    break
+    except KeyboardInterrupt:
+        # A Ctrl+C arrives here after the update of the current batch. A
+        # KeyboardInterrupt raised otherwise, inside the network's code, drops the batch
+        # in flight: either way the parameters are those after the last completed
+        # update. Only completed epochs count, so every curve has n_iter_ entries.
+        del state.batch_loss_curve[batches_before:]  # the unfinished epoch's batches
+        completed = state.n_iter - epochs_before
+        if validation is not None and state.validation_loss_curve[epochs_before:]:
+            kept = "the parameters of the epoch with the best validation loss"
+        else:
+            # Nothing validated yet: the trained parameters beat the initial ones.
+            if validation is not None:
+                best_params[...] = params.flat
+            kept = "the parameters after the last completed mini-batch"
+        warnings.warn(
+            f"Training interrupted (KeyboardInterrupt) during epoch {completed + 1} of this "
+            f"call; keeping {kept}. The unfinished epoch is not counted in n_iter_ or "
+            "loss_curve_.",
+            UserWarning,
+        )
+        epoch, converged = completed, True
+        interrupted = True
+    else:
+        interrupted = False
+    if validation is not None:
+        params.flat[...] = best_params
+    return Outcome(epochs=epoch, converged=converged, interrupted=interrupted)
+
+
+def warn_if_not_converged(state, epochs_before, outcome, max_iter):
+    """ConvergenceWarning when the loss rose, or when max_iter ended training."""
+    losses = state.loss_curve[epochs_before:]
+    if len(losses) >= 2 and losses[-1] > losses[0]:
+        # A finite loss that grows is divergence too; "raise max_iter" would be the wrong
+        # advice.
+        warnings.warn(
+            f"The training loss rose from {losses[0]:.4g} in epoch {epochs_before + 1} to "
+            f"{losses[-1]:.4g} in epoch {state.n_iter}: the optimization is diverging. "
+            "Lower learning_rate_init, or scale the features (for example with "
+            "StandardScaler).",
+            ConvergenceWarning,
+        )
+    elif not outcome.converged:
+        warnings.warn(
+            f"Stochastic optimizer: maximum iterations ({max_iter}) reached and the "
+            "optimization hasn't converged yet. Increase max_iter, or raise the "
+            "learning rate.",
+            ConvergenceWarning,
+        )
+
+
+def raise_diverged(epoch):
+    raise FloatingPointError(
+        f"Training diverged in epoch {epoch}: the loss or the parameters became "
+        "infinite or NaN. Lower learning_rate_init, scale the features (for example "
+        "with StandardScaler). An estimator fitted before this call keeps the "
+        "parameters it had."
+    )
+
+
+def _stopping_message(settings, early_stopping):
+    watched = "Validation loss" if early_stopping else "Training loss"
+    return (
+        f"{watched} did not improve more than tol={settings.tol} for "
+        f"{settings.n_iter_no_change} consecutive epochs. Stopping."
+    )
+
+
+def _print_progress(state, seconds):
+    line = f"Epoch {state.n_iter}, loss = {state.loss_curve[-1]:.6f}"
+    if state.validation_loss_curve:
+        line += (
+            f", validation loss = {state.validation_loss_curve[-1]:.6f}"
+            f", validation accuracy = {state.validation_scores[-1]:.4f}"
+        )
+    print(f"{line}, {seconds:.3f} s")
