@@ -64,3 +64,28 @@ def test_float32_stays_float32_and_extremes_stay_finite(name):
         ACTIVATIONS[name].forward(Z)
     assert Z.dtype == np.float32
     assert np.isfinite(Z).all()
+
+
+def test_register_activation_checks_what_it_is_given(monkeypatch):
+    monkeypatch.setattr("sknn._activations.ACTIVATIONS", dict(ACTIVATIONS))
+    from sknn._activations import ACTIVATIONS as registry
+    from sknn.utils import register_activation
+
+    def square(Z):
+        np.square(Z, out=Z)
+
+    def square_derivative(A, delta):
+        delta *= 2 * np.sqrt(A)  # (valid for z >= 0 only: a test stand-in)
+
+    register_activation("square", square, square_derivative)
+    assert registry["square"].forward is square
+    with pytest.raises(ValueError, match="An activation called 'square' is registered already"):
+        register_activation("square", square, square_derivative)
+    with pytest.raises(ValueError, match="An activation called 'sigmoid' is registered already"):
+        register_activation("sigmoid", square, square_derivative)
+    with pytest.raises(ValueError, match="name must be a non-empty string"):
+        register_activation("", square, square_derivative)
+    with pytest.raises(TypeError, match="forward and derivative must both be callables"):
+        register_activation("cube", square, None)
+    with pytest.raises(ValueError, match=r"Unknown activation 'cube'; registered: \["):
+        get_activation("cube")

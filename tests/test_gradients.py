@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from sknn import LogisticRegressionGD, MLPClassifierGD, SoftmaxGD
 from sknn._activations import ACTIVATIONS
-from sknn.utils import check_gradients
+from sknn.utils import check_gradients, objective_and_gradients
 
 rng = np.random.RandomState(0)
 X = rng.normal(size=(15, 5))
@@ -101,3 +102,89 @@ def test_a_registered_activation_can_be_trained_and_checked(monkeypatch):
     with pytest.warns(Warning):
         model.set_params(max_iter=2).fit(X, y3)
     assert np.isfinite(model.predict_proba(X)).all()
+
+
+# ---------------------------------------------------------------- objective_and_gradients
+def test_objective_and_gradients_of_a_network_given_by_hand():
+    """A 2-3-2 network (sigmoid hidden, softmax output) with chosen weights, two samples.
+
+    Every number below is computed here, step by step, from the formulas of the user
+    guide: the forward pass, J with the penalty, and backpropagation.
+    """
+    W1 = np.array([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]])
+    b1 = np.array([0.01, 0.02, -0.03])
+    W2 = np.array([[0.7, -0.8], [-0.9, 1.0], [0.2, 0.3]])
+    b2 = np.array([0.05, -0.05])
+    X_small, labels, alpha = np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([0, 1]), 0.1
+    mlp = MLPClassifierGD((3,), activation="logistic", alpha=alpha)
+    J, gradients = objective_and_gradients(
+        mlp, X_small, labels, parameters={"coefs_": [W1, W2], "intercepts_": [b1, b2]}
+    )
+    N, Y = 2, np.eye(2)[labels]
+    A1 = 1 / (1 + np.exp(-(X_small @ W1 + b1)))
+    Z2 = A1 @ W2 + b2
+    P = np.exp(Z2) / np.exp(Z2).sum(axis=1, keepdims=True)
+    C = -np.mean(np.log(P[[0, 1], labels]))
+    assert J == pytest.approx(C + alpha * ((W1**2).sum() + (W2**2).sum()), rel=1e-12)
+    delta2 = (P - Y) / N
+    delta1 = A1 * (1 - A1) * (delta2 @ W2.T)
+    expected = {
+        "coefs_[0]": X_small.T @ delta1 + 2 * alpha * W1,
+        "coefs_[1]": A1.T @ delta2 + 2 * alpha * W2,
+        "intercepts_[0]": delta1.sum(axis=0),
+        "intercepts_[1]": delta2.sum(axis=0),
+    }
+    assert gradients.keys() == expected.keys()
+    for name, value in expected.items():
+        np.testing.assert_allclose(gradients[name], value, rtol=1e-12, atol=1e-15)
+    # The estimator itself is not fitted by this.
+    assert not hasattr(mlp, "coefs_")
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_objective_and_gradients_of_logistic_regression(fit_intercept):
+    """dC/dw = -(1/N) sum (y - yhat) x, in coef_'s shape (1, n_features)."""
+    w, b = rng.normal(size=5), 0.3
+    model = LogisticRegressionGD(alpha=0.0, fit_intercept=fit_intercept)
+    parameters = {"coef_": w[np.newaxis, :], "intercept_": np.array([b if fit_intercept else 0])}
+    J, gradients = objective_and_gradients(model, X, y2, parameters=parameters)
+    yhat = 1 / (1 + np.exp(-(X @ w + (b if fit_intercept else 0))))
+    expected_J = -np.mean(y2 * np.log(yhat) + (1 - y2) * np.log(1 - yhat))
+    assert J == pytest.approx(expected_J, rel=1e-12)
+    assert gradients["coef_"].shape == (1, 5)
+    np.testing.assert_allclose(gradients["coef_"][0], -((y2 - yhat) @ X) / 15, rtol=1e-12)
+    if fit_intercept:
+        assert gradients["intercept_"] == pytest.approx([-(y2 - yhat).mean()], rel=1e-12)
+    else:
+        assert set(gradients) == {"coef_"}  # no intercept: nothing to differentiate
+
+
+def test_objective_and_gradients_defaults_to_the_fitted_parameters():
+    model = trained(SoftmaxGD(alpha=0.1), y3)
+    J, gradients = objective_and_gradients(model, X, y3)
+    again, _ = objective_and_gradients(
+        SoftmaxGD(alpha=0.1),
+        X,
+        y3,
+        parameters={"coef_": model.coef_, "intercept_": model.intercept_},
+    )
+    assert J == again
+    assert gradients["coef_"].shape == model.coef_.shape
+
+
+def test_objective_and_gradients_errors():
+    mlp = MLPClassifierGD((3,))
+    with pytest.raises(ValueError, match=r"parameters must be a dict with exactly the keys "):
+        objective_and_gradients(mlp, X, y3, parameters={"coefs_": []})
+    with pytest.raises(ValueError, match=r"coefs_\[0\] has shape \(2, 2\), but the model needs"):
+        objective_and_gradients(
+            mlp,
+            X,
+            y3,
+            parameters={"coefs_": [np.ones((2, 2)), np.ones((3, 3))], "intercepts_": [0, 0]},
+        )
+    with pytest.raises(TypeError, match="X is a sparse matrix; pass a small dense array"):
+        check_gradients(mlp, sp.csr_matrix(X), y3)
+    for epsilon in (0, -1e-6, np.nan):
+        with pytest.raises(ValueError, match="epsilon must be a positive finite number"):
+            check_gradients(mlp, X, y3, epsilon=epsilon)
