@@ -60,7 +60,7 @@ def sklearn_mlp(hidden, batch_size, epochs, seed, activation="relu"):
 
 
 def floor_mlp(hidden, batch_size, epochs, seed, activation="relu"):
-    """The floor of sknn_mlp: the activation changes no product, so it is unused."""
+    """The floor of sknn_mlp; the activation changes no product, so it is unused."""
     return Floor(hidden, batch_size, epochs, random_state=seed)
 
 
@@ -137,10 +137,15 @@ def sknn_linear(name, batch_size, epochs, seed):
     )
 
 
+def linear_outputs(name, n_classes):
+    """Output units of sknn's linear model ``name``: W has shape (n_features, this)."""
+    # LogisticRegressionGD has one sigmoid unit for two classes, else one per class.
+    return 1 if name == "LogisticRegressionGD" and n_classes == 2 else n_classes
+
+
 def floor_linear(name, n_classes, batch_size, epochs, seed):
     """The floor of sknn_linear: ``X W`` and ``X^T dC/dZ`` with W of the model's shape."""
-    # LogisticRegressionGD has one sigmoid unit for two classes, else one per class.
-    n_outputs = 1 if name == "LogisticRegressionGD" and n_classes == 2 else n_classes
+    n_outputs = linear_outputs(name, n_classes)
     return Floor((), batch_size, epochs, random_state=seed, n_outputs=n_outputs)
 
 

@@ -21,6 +21,7 @@ from contenders import (
     TorchMLP,
     floor_linear,
     floor_mlp,
+    linear_outputs,
     logistic_regression,
     sgd_classifier,
     sklearn_mlp,
@@ -50,27 +51,42 @@ def _threads_label(threads):
     return f"{threads} thread{'s' if threads != 1 else ''}"
 
 
-def _selected(configs, match):
+def _selected(section, configs, match):
     """The configurations whose label contains every string of ``match``."""
-    return [config for config in configs if all(text in config["label"] for text in match)]
+    selected = [config for config in configs if all(text in config["label"] for text in match)]
+    if not selected:
+        print(f"\n== {section}: no configuration's label contains all of {match}")
+    return selected
 
 
-def _floor_audit(sknn_factory, floor_factory, X, y, batch_size):
+def _floor_audit(sknn_factory, floor_factory, X, y):
     """None if a short fit of sknn makes the floor's products; else what differs.
 
-    A few batches, the last one short, are enough: the products of every batch
-    are the same but for the number of rows.
+    The factories make one-epoch models. A few batches, the last one short, are
+    enough: the products of every batch are the same but for the number of rows.
     """
-    n = min(4 * batch_size + 5, X.shape[0])
+    n = min(4 * floor_factory().batch_size + 5, X.shape[0])
     sknn_products = recorded_products(sknn_factory().fit, X[:n], y[:n])
     floor_products = recorded_products(floor_factory().fit, X[:n], y[:n])
     if sknn_products == floor_products:
         return None
-    only_sknn = sknn_products - floor_products
-    only_floor = floor_products - sknn_products
+    if not sknn_products:
+        return "sknn's products are not made through np.matmul: the floor cannot be compared"
     return (
-        "the floor's products differ from sknn's (shape, order): "
-        f"sknn only {dict(only_sknn)}; floor only {dict(only_floor)}"
+        "the floor's products differ from sknn's: sknn only "
+        f"{_describe(sknn_products - floor_products)}; floor only "
+        f"{_describe(floor_products - sknn_products)}"
+    )
+
+
+def _describe(products):
+    """``(128, 64) C x (64, 10) C -> F: 4 times, ...`` from recorded_products' count."""
+    return (
+        ", ".join(
+            f"{a_shape} {a_order} x {b_shape} {b_order} -> {out_order}: {count} times"
+            for ((a_shape, a_order), (b_shape, b_order), out_order), count in products.items()
+        )
+        or "nothing"
     )
 
 
@@ -85,29 +101,66 @@ def _count_check(sknn_model, floor_model, n_samples, batch_size):
     )
 
 
-def _contender_rows(section, config, machine, results, names, epochs, sknn_key, summary):
-    """The JSON rows of one race: per contender, its time and sknn's ratio to it."""
-    sknn_time = results[sknn_key]["median"] / epochs
+def _floor_checks(audit, sknn_model, floor_model, n_samples, batch_size):
+    """What the audit and the count of batches found wrong with the floor, or None."""
+    count = _count_check(sknn_model, floor_model, n_samples, batch_size)
+    return "; ".join(problem for problem in (audit, count) if problem) or None
+
+
+def _summary(section, config, model, results, keys, epochs, floor_check):
+    """One configuration of one sknn model: seconds per epoch of each role and ratios.
+
+    ``keys`` maps the roles "sknn", "floor", "sklearn" and, optionally, "torch" to
+    the names of the contenders in ``results``.
+    """
+    seconds = {role: results[key]["median"] / epochs for role, key in keys.items()}
+    summary = {
+        "section": section,
+        "config": config["label"],
+        "model": model,
+        **{key: value for key, value in config.items() if key != "label"},
+    }
+    for role in ("sknn", "floor", "sklearn", "torch"):
+        summary[role] = seconds.get(role)
+    for role in ("floor", "sklearn", "torch"):
+        summary[f"ratio_{role}"] = seconds["sknn"] / seconds[role] if role in seconds else None
+    summary["floor_check"] = floor_check
+    return summary
+
+
+def _show(table, summary):
+    table.row(summary)
+    if summary["floor_check"]:
+        print(f"   ! {summary['floor_check']}")
+
+
+def _contender_rows(summary, machine, results, keys, names, epochs):
+    """The JSON rows of one summary: per contender, its times and sknn's ratio to it."""
+    settings = {
+        key: summary[key]
+        for key in ("dtype", "batch_size", "activation", "hidden", "threads")
+        if key in summary
+    }
     rows = []
-    for key, result in results.items():
-        per_epoch = result["median"] / epochs
+    for role, key in keys.items():
         row = {
-            "section": section,
-            "config": config["label"],
-            "settings": {k: v for k, v in config.items() if k != "label"},
+            "section": summary["section"],
+            "config": summary["config"],
+            "settings": settings,
             "machine": machine,
             "model": names[key],
-            "seconds_per_epoch": per_epoch,
-            "seconds_all_fits": result["times"],
+            "seconds_per_epoch": summary[role],
+            "seconds_all_fits": results[key]["times"],
             "epochs": epochs,
-            "accuracy": result["accuracy"],
+            "accuracy": results[key]["accuracy"],
         }
-        if key == sknn_key:
-            row["ratios"] = {k: summary[f"ratio_{k}"] for k in ("floor", "sklearn", "torch")}
-            row["floor_check"] = summary.get("floor_check")
-        elif not key.startswith("sknn"):
+        if role == "sknn":
+            row["ratios"] = {other: summary[f"ratio_{other}"] for other in keys if other != role}
+            row["floor_check"] = summary["floor_check"]
+        else:
             row["reference"] = names[key]
-            row["ratio"] = sknn_time / per_epoch  # sknn / this
+            row["ratio"] = summary[f"ratio_{role}"]
+            row["ratio_of"] = f"{names[keys['sknn']]} / this"
         rows.append(row)
     return rows
 
@@ -141,7 +194,8 @@ def mlp_configs(threads_list):
 
 def section_mlp(settings, threads_list, use_torch, match=()):
     epochs, repeats, n_samples = settings["epochs"], settings["repeats"], settings["n_samples"]
-    configs = _selected(mlp_configs(threads_list), match)
+    configs = _selected("mlp", mlp_configs(threads_list), match)
+    keys = {role: role for role in MLP_CONTENDERS if use_torch or role != "torch"}
     data, audits = {}, {}
     rows, summaries = [], []
     for threads in threads_list:
@@ -157,48 +211,38 @@ def section_mlp(settings, threads_list, use_torch, match=()):
                 use_torch,
             )
             for config in group:
-                dtype, batch_size = config["dtype"], config["batch_size"]
+                dtype, batch_size, hidden = config["dtype"], config["batch_size"], config["hidden"]
                 if dtype not in data:
                     data[dtype] = make_data(n_samples, dtype=np.dtype(dtype).type)
                 X, y = data[dtype]
-                args = (config["hidden"], batch_size, epochs, 0, config["activation"])
+                args = (hidden, batch_size, epochs, 0, config["activation"])
                 factories = {
                     "sknn": partial(sknn_mlp, *args),
                     "floor": partial(floor_mlp, *args),
                     "sklearn": partial(sklearn_mlp, *args),
+                    "torch": partial(TorchMLP, *args),
                 }
-                if use_torch:
-                    factories["torch"] = partial(TorchMLP, *args)
-                # The products do not depend on the activation or the threads.
-                products = (dtype, batch_size, config["hidden"])
-                if products not in audits:
-                    short = (config["hidden"], batch_size, 1, 0, config["activation"])
-                    audits[products] = _floor_audit(
-                        partial(sknn_mlp, *short), partial(floor_mlp, *short), X, y, batch_size
+                factories = {role: factories[role] for role in keys}
+                # The products depend on neither the activation nor the threads.
+                if (dtype, batch_size, hidden) not in audits:
+                    one_epoch = (hidden, batch_size, 1, 0)
+                    audits[dtype, batch_size, hidden] = _floor_audit(
+                        partial(sknn_mlp, *one_epoch), partial(floor_mlp, *one_epoch), X, y
                     )
                 results = race(factories, X, y, repeats, pause=settings["pause"])
-                seconds = {key: result["median"] / epochs for key, result in results.items()}
-                count = _count_check(
-                    results["sknn"]["model"], results["floor"]["model"], n_samples, batch_size
+                floor_check = _floor_checks(
+                    audits[dtype, batch_size, hidden],
+                    results["sknn"]["model"],
+                    results["floor"]["model"],
+                    n_samples,
+                    batch_size,
                 )
-                summary = {
-                    "section": "mlp",
-                    "config": config["label"],
-                    "model": MLP_CONTENDERS["sknn"],
-                    **{k: v for k, v in config.items() if k != "label"},
-                    **seconds,
-                    "ratio_floor": seconds["sknn"] / seconds["floor"],
-                    "ratio_sklearn": seconds["sknn"] / seconds["sklearn"],
-                    "ratio_torch": seconds["sknn"] / seconds["torch"] if use_torch else None,
-                    "floor_check": "; ".join(filter(None, [audits[products], count])) or None,
-                }
-                table.row(summary)
-                if summary["floor_check"]:
-                    print(f"   ! {summary['floor_check']}")
+                summary = _summary(
+                    "mlp", config, MLP_CONTENDERS["sknn"], results, keys, epochs, floor_check
+                )
+                _show(table, summary)
                 summaries.append(summary)
-                rows += _contender_rows(
-                    "mlp", config, machine, results, MLP_CONTENDERS, epochs, "sknn", summary
-                )
+                rows += _contender_rows(summary, machine, results, keys, MLP_CONTENDERS, epochs)
     return rows, summaries
 
 
@@ -218,11 +262,19 @@ def linear_configs(threads_list):
 
 
 def section_linear(settings, threads_list, match=()):
-    epochs, repeats = settings["linear_epochs"], settings["repeats"]
+    epochs, repeats, seeds = (
+        settings["linear_epochs"],
+        settings["repeats"],
+        settings["accuracy_seeds"],
+    )
     n_test, n_classes = 10000, 10
-    configs = _selected(linear_configs(threads_list), match)
-    data, accuracies = {}, {}
-    seeds = settings["accuracy_seeds"]
+    configs = _selected("linear", linear_configs(threads_list), match)
+    # One floor per shape of W: both models have one output per class here.
+    floor_keys = {name: f"floor {linear_outputs(name, n_classes)}" for name in LINEAR_MODELS}
+    names = {name: f"sknn {name}" for name in LINEAR_MODELS}
+    names.update({key: f"floor ({key[6:]} outputs)" for key in floor_keys.values()})
+    names["sklearn"] = SGD_NAME
+    data, audits, accuracies = {}, {}, {}
 
     def accuracy(key, make, dtype):
         """Test accuracy, untimed: the mean over the seeds (each shuffles differently),
@@ -240,7 +292,11 @@ def section_linear(settings, threads_list, match=()):
             continue
         with blas_threads(threads):
             machine = machine_line()
-            table = None
+            table = linear_table(
+                f"linear: {settings['n_samples']} x 784, {n_classes} classes, {epochs} epochs "
+                f"per fit, median of {repeats} fits; accuracy: mean over seeds {seeds}",
+                machine,
+            )
             for config in group:
                 dtype, batch_size = config["dtype"], config["batch_size"]
                 if dtype not in data:
@@ -249,73 +305,42 @@ def section_linear(settings, threads_list, match=()):
                     )
                     data[dtype] = X[:-n_test], y[:-n_test], X[-n_test:], y[-n_test:]
                 X_train, y_train = data[dtype][:2]
-                if table is None:
-                    table = linear_table(
-                        f"linear: {X_train.shape[0]} x 784, {n_classes} classes, {epochs} "
-                        f"epochs per fit, median of {repeats} fits; accuracy: mean over seeds "
-                        f"{seeds}",
-                        machine,
-                    )
-                names, factories, floor_of = {}, {}, {}
-                for name in LINEAR_MODELS:
-                    names[name] = f"sknn {name}"
+                factories = {"sklearn": partial(sgd_classifier, epochs, 0)}
+                for name, floor_key in floor_keys.items():
                     factories[name] = partial(sknn_linear, name, batch_size, epochs, 0)
-                    floor = partial(floor_linear, name, n_classes, batch_size, epochs, 0)
-                    n_outputs = floor().n_outputs
-                    floor_of[name] = key = f"floor {n_outputs}"
-                    names[key] = f"floor (X W and X^T dZ, {n_outputs} outputs)"
-                    factories[key] = floor
-                names["sklearn"] = SGD_NAME
-                factories["sklearn"] = partial(sgd_classifier, epochs, 0)
+                    factories[floor_key] = partial(
+                        floor_linear, name, n_classes, batch_size, epochs, 0
+                    )
                 results = race(factories, X_train, y_train, repeats, pause=settings["pause"])
-                seconds = {key: result["median"] / epochs for key, result in results.items()}
                 sgd_accuracy = accuracy(
                     ("sgd", dtype), lambda seed: sgd_classifier(epochs, seed), dtype
                 )
-                for name in LINEAR_MODELS:
-                    floor_key = floor_of[name]
-                    short = partial(floor_linear, name, n_classes, batch_size, 1, 0)
-                    audit = _floor_audit(
-                        partial(sknn_linear, name, batch_size, 1, 0),
-                        short,
-                        X_train,
-                        y_train,
-                        batch_size,
-                    )
-                    count = _count_check(
+                for name, floor_key in floor_keys.items():
+                    if (name, dtype, batch_size) not in audits:
+                        audits[name, dtype, batch_size] = _floor_audit(
+                            partial(sknn_linear, name, batch_size, 1, 0),
+                            partial(floor_linear, name, n_classes, batch_size, 1, 0),
+                            X_train,
+                            y_train,
+                        )
+                    floor_check = _floor_checks(
+                        audits[name, dtype, batch_size],
                         results[name]["model"],
                         results[floor_key]["model"],
                         X_train.shape[0],
                         batch_size,
                     )
-                    summary = {
-                        "section": "linear",
-                        "config": config["label"],
-                        "model": name,
-                        **{k: v for k, v in config.items() if k != "label"},
-                        "sknn": seconds[name],
-                        "floor": seconds[floor_key],
-                        "sklearn": seconds["sklearn"],
-                        "ratio_floor": seconds[name] / seconds[floor_key],
-                        "ratio_sklearn": seconds[name] / seconds["sklearn"],
-                        "ratio_torch": None,
-                        "accuracy": accuracy(
-                            (name, dtype, batch_size),
-                            partial(sknn_linear, name, batch_size, epochs),
-                            dtype,
-                        ),
-                        "accuracy_sklearn": sgd_accuracy,
-                        "floor_check": "; ".join(filter(None, [audit, count])) or None,
-                    }
-                    table.row(summary)
-                    if summary["floor_check"]:
-                        print(f"   ! {summary['floor_check']}")
-                    summaries.append(summary)
-                    own = {name: results[name], floor_key: results[floor_key]}
-                    own["sklearn"] = results["sklearn"]
-                    rows += _contender_rows(
-                        "linear", config, machine, own, names, epochs, name, summary
+                    keys = {"sknn": name, "floor": floor_key, "sklearn": "sklearn"}
+                    summary = _summary("linear", config, name, results, keys, epochs, floor_check)
+                    summary["accuracy"] = accuracy(
+                        (name, dtype, batch_size),
+                        partial(sknn_linear, name, batch_size, epochs),
+                        dtype,
                     )
+                    summary["accuracy_sklearn"] = sgd_accuracy
+                    _show(table, summary)
+                    summaries.append(summary)
+                    rows += _contender_rows(summary, machine, results, keys, names, epochs)
     if configs:
         rows += _lbfgs_rows(data[configs[0]["dtype"]], threads_list[0])
     return rows, summaries
