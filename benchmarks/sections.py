@@ -396,11 +396,12 @@ def section_scaling(settings, threads):
         machine = machine_line()
         for config, hidden, X, y in cases:
             factories = {
-                "sknn MLPClassifierGD": partial(sknn_mlp, hidden, 128, epochs, 0),
-                "sklearn MLPClassifier": partial(sklearn_mlp, hidden, 128, epochs, 0),
+                MLP_CONTENDERS["sknn"]: partial(sknn_mlp, hidden, 128, epochs, 0),
+                MLP_CONTENDERS["floor"]: partial(floor_mlp, hidden, 128, epochs, 0),
+                MLP_CONTENDERS["sklearn"]: partial(sklearn_mlp, hidden, 128, epochs, 0),
             }
             results = race(factories, X, y, repeats, pause=settings["pause"])
-            sknn_time = results["sknn MLPClassifierGD"]["median"] / epochs
+            sknn_time = results[MLP_CONTENDERS["sknn"]]["median"] / epochs
             for name, result in results.items():
                 per_epoch = result["median"] / epochs
                 row = {
@@ -414,7 +415,7 @@ def section_scaling(settings, threads):
                     "accuracy": None,
                     "microseconds_per_sample": 1e6 * per_epoch / X.shape[0],
                 }
-                if not name.startswith("sknn"):
+                if name != MLP_CONTENDERS["sknn"]:
                     row["reference"] = name
                     row["ratio"] = sknn_time / per_epoch
                 rows.append(row)
