@@ -7,7 +7,8 @@ sknn's time over each other contender's: below 1 means sknn is faster. The floor
 (``floor.py``) is the same epoch's matrix products and row gathers alone, so
 ``sknn / floor`` is what sknn spends beyond them (1 would be nothing).
 
-    python benchmarks/run.py --quick                  # a smoke run, well under a minute
+    python benchmarks/run.py --quick                  # a smoke run (1 BLAS thread), well
+                                                      # under a minute
     python benchmarks/run.py --full                   # the tables of docs/performance.rst
     python benchmarks/run.py --full --check           # and list the configurations that
                                                       # miss the targets (exit status 1)
@@ -52,11 +53,14 @@ from sections import (  # noqa: E402
 )
 
 MODES = {
-    # n_samples of the mlp and linear sections, their epochs per fit, repeats after one
-    # warm-up, the scaling grids, the memory section's samples for 784-1024-1024-10 (the
+    # BLAS threads and n_samples of the mlp and linear sections, their epochs per fit,
+    # repeats after one warm-up, the scaling grids, the memory section's samples for 784-1024-1024-10 (the
     # other cases use n_samples) and whether PyTorch is in it, the MNIST epochs, and the
     # seeds that accuracies are averaged over.
     "quick": dict(
+        # One BLAS thread only: two threads on a busy 2-core machine (CI's, a shared
+        # one) can make a fit many times slower, and the smoke run long.
+        threads=[1],
         n_samples=3000,
         epochs=1,
         linear_epochs=2,
@@ -71,6 +75,7 @@ MODES = {
         pause=0.02,  # untimed seconds after each fit in a race
     ),
     "full": dict(
+        threads=[1, 2],
         n_samples=60000,
         # Several epochs per fit: the fixed cost of a fit (input validation, which every
         # library pays) then weighs little in the time per epoch.
@@ -100,9 +105,8 @@ def parse_args(argv):
     )
     parser.add_argument(
         "--threads",
-        default="1,2",
         help="BLAS (and PyTorch) thread counts of the mlp and linear sections, comma-"
-        "separated (default 1,2); the other sections run with the first",
+        "separated (default: 1,2; 1 with --quick); the other sections run with the first",
     )
     parser.add_argument(
         "--match",
@@ -139,10 +143,11 @@ def parse_args(argv):
     unknown = set(args.sections) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown sections {sorted(unknown)}; choose from {SECTIONS}")
-    try:
-        args.threads = [int(n) for n in args.threads.split(",")]
-    except ValueError:
-        parser.error(f"--threads takes comma-separated integers, got {args.threads!r}")
+    if args.threads is not None:
+        try:
+            args.threads = [int(n) for n in args.threads.split(",")]
+        except ValueError:
+            parser.error(f"--threads takes comma-separated integers, got {args.threads!r}")
     return args
 
 
@@ -161,6 +166,7 @@ def main(argv=None):
         settings["epochs"] = settings["linear_epochs"] = args.epochs
     if args.samples:
         settings["n_samples"] = args.samples
+    threads = args.threads or settings["threads"]
     use_torch = torch_available() and not args.no_torch
     warnings.filterwarnings("ignore")  # ConvergenceWarning: epochs are fixed on purpose
 
@@ -197,21 +203,21 @@ def main(argv=None):
     for section in args.sections:
         section_start = time.perf_counter()
         if section == "mlp":
-            new_rows, new_summaries = section_mlp(settings, args.threads, use_torch, args.match)
+            new_rows, new_summaries = section_mlp(settings, threads, use_torch, args.match)
             rows += new_rows
             summaries += new_summaries
         elif section == "linear":
-            new_rows, new_summaries = section_linear(settings, args.threads, args.match)
+            new_rows, new_summaries = section_linear(settings, threads, args.match)
             rows += new_rows
             summaries += new_summaries
         elif section == "scaling":
-            rows += section_scaling(settings, args.threads[0])
+            rows += section_scaling(settings, threads[0])
         elif section == "memory":
             rows += section_memory(settings, use_torch)
         elif section == "mnist":
             if not args.mnist_dir:
                 continue
-            rows += section_mnist(settings, args.mnist_dir, args.threads[0])
+            rows += section_mnist(settings, args.mnist_dir, threads[0])
         print(f"({section}: {time.perf_counter() - section_start:.1f} s)")
     elapsed = time.perf_counter() - start
     print(f"\n{elapsed:.1f} s in all")
@@ -227,7 +233,7 @@ def main(argv=None):
             {
                 "mode": mode,
                 "settings": settings,
-                "threads": args.threads,
+                "threads": threads,
                 "sections": args.sections,
                 "match": args.match,
                 "environment": info,
