@@ -269,11 +269,14 @@ def section_linear(settings, threads_list, match=()):
     )
     n_test, n_classes = 10000, 10
     configs = _selected("linear", linear_configs(threads_list), match)
-    # One floor per shape of W: both models have one output per class here.
-    floor_keys = {name: f"floor {linear_outputs(name, n_classes)}" for name in LINEAR_MODELS}
-    names = {name: f"sknn {name}" for name in LINEAR_MODELS}
-    names.update({key: f"floor ({key[6:]} outputs)" for key in floor_keys.values()})
-    names["sklearn"] = SGD_NAME
+    # One floor per shape of W (both models have one output per class here): the
+    # contenders' keys in a race, and their names in tables and JSON.
+    names, floor_keys = {"sklearn": SGD_NAME}, {}
+    for name in LINEAR_MODELS:
+        n_outputs = linear_outputs(name, n_classes)
+        floor_keys[name] = f"floor {n_outputs}"
+        names[name] = f"sknn {name}"
+        names[floor_keys[name]] = f"floor (X W and X^T dZ, {n_outputs} outputs)"
     data, audits, accuracies = {}, {}, {}
 
     def accuracy(key, make, dtype):
