@@ -1,0 +1,176 @@
+"""Timing: the race of several models on one machine, and what that machine is.
+
+A timing means little without the CPU, the BLAS kernel and the number of threads
+it was taken with, so :func:`machine_line` states them as they are at the moment
+it is called (inside :func:`blas_threads`, the limit in force).
+"""
+
+import os
+import platform
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+
+def race(factories, X, y, repeats, X_test=None, y_test=None, pause=0.3):
+    """Fit each model ``1 + repeats`` times, taking turns; return medians in seconds.
+
+    The first round is a warm-up and is not counted; the order of the models
+    rotates from one round to the next, so none is always first after the pause or
+    always after the same neighbour. Returns, per name, the median and all the
+    timed fits, the model of the last round (to check what it did), and its test
+    accuracy when X_test is given.
+    """
+    names = list(factories)
+    times = {name: [] for name in names}
+    accuracy, last_models = {}, {}
+    for round_ in range(1 + repeats):
+        turn = names[round_ % len(names) :] + names[: round_ % len(names)]  # rotate the order
+        for name in turn:
+            model = factories[name]()
+            start = time.perf_counter()
+            model.fit(X, y)
+            elapsed = time.perf_counter() - start
+            # Let idle worker threads (OpenMP, OpenBLAS) stop spinning before the next
+            # model starts, so that no fit is timed against another library's busy-wait.
+            time.sleep(pause)
+            if round_ > 0:
+                times[name].append(elapsed)
+            if round_ == repeats:
+                last_models[name] = model
+                if X_test is not None:
+                    accuracy[name] = float(model.score(X_test, y_test))
+    return {
+        name: {
+            "median": float(np.median(times[name])),
+            "times": times[name],
+            "accuracy": accuracy.get(name),
+            "model": last_models[name],
+        }
+        for name in names
+    }
+
+
+@contextmanager
+def blas_threads(n_threads):
+    """Limit BLAS and OpenMP pools (threadpoolctl) and PyTorch to ``n_threads``.
+
+    ``None`` leaves every library as it is. Libraries loaded after entering are
+    not limited: import them first.
+    """
+    if n_threads is None:
+        yield
+        return
+    import threadpoolctl
+
+    torch = sys.modules.get("torch")
+    torch_threads = torch.get_num_threads() if torch is not None else None
+    with threadpoolctl.threadpool_limits(limits=n_threads):
+        if torch is not None:
+            torch.set_num_threads(n_threads)
+        try:
+            yield
+        finally:
+            if torch is not None:
+                torch.set_num_threads(torch_threads)
+
+
+def cpu_model():
+    """The CPU's model name, with the x86 family and model numbers when known."""
+    fields = {}
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            key, _, value = line.partition(":")
+            fields.setdefault(key.strip(), value.strip())
+            if not line.strip():
+                break  # the first processor is enough
+    name = fields.get("model name") or platform.processor() or platform.machine()
+    if "cpu family" in fields and "model" in fields:
+        # A virtual machine may show a bare "AMD EPYC": the family tells the generation.
+        name += f" (family {fields['cpu family']}, model {fields['model']})"
+    return name
+
+
+def numpy_blas():
+    """threadpoolctl's record of the BLAS that NumPy's matmul calls (None if not found)."""
+    import threadpoolctl
+
+    pools = [pool for pool in threadpoolctl.threadpool_info() if pool["user_api"] == "blas"]
+    for pool in pools:
+        # NumPy's wheel ships its OpenBLAS in numpy.libs/ (SciPy's has its own, unused here).
+        if Path(pool["filepath"]).parent.name == "numpy.libs":
+            return pool
+    return pools[0] if pools else None
+
+
+def blas_line():
+    """NumPy's BLAS, its kernel and its threads now, e.g. "openblas 0.3.31, Haswell, 1 thread"."""
+    pool = numpy_blas()
+    if pool is None:
+        return "BLAS unknown"
+    threads = pool.get("num_threads")
+    return (
+        f"{pool.get('internal_api')} {pool.get('version')}, kernel {pool.get('architecture')}, "
+        f"{threads} thread{'s' if threads != 1 else ''}"
+    )
+
+
+def torch_threads():
+    torch = sys.modules.get("torch")
+    return None if torch is None else torch.get_num_threads()
+
+
+def machine_line():
+    """What a timing depends on: CPU, NumPy's BLAS with its kernel and threads, PyTorch's."""
+    line = f"CPU {cpu_model()}; NumPy BLAS {blas_line()}"
+    threads = torch_threads()
+    if threads is not None:
+        line += f"; PyTorch {threads} thread{'s' if threads != 1 else ''}"
+    return line
+
+
+def environment():
+    import numpy
+    import scipy
+    import sklearn
+    import threadpoolctl
+
+    import sknn
+
+    info = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpu_model": cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "sklearn": sklearn.__version__,
+        "sknn": getattr(sknn, "__version__", "dev"),
+        "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
+        "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE"),
+        "numpy_blas": numpy_blas(),
+        "threadpools": [
+            {
+                key: pool.get(key)
+                for key in (
+                    "user_api",
+                    "internal_api",
+                    "prefix",
+                    "filepath",
+                    "architecture",
+                    "num_threads",
+                    "version",
+                )
+            }
+            for pool in threadpoolctl.threadpool_info()
+        ],
+    }
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        info["torch"] = torch.__version__
+        info["torch_threads"] = torch.get_num_threads()
+    return info

@@ -1,0 +1,611 @@
+"""The sections of the benchmark suite: each runs its races and prints its tables.
+
+``mlp`` and ``linear`` race sknn against its floor (``floor.py``), scikit-learn and
+(mlp) PyTorch, one configuration at a time, under a limit of BLAS threads; they
+return the rows written to JSON and one summary per sknn model and configuration,
+which ``report.check_targets`` reads. ``scaling``, ``memory`` and ``mnist`` return
+rows only.
+"""
+
+import json
+import math
+import subprocess
+import sys
+import time
+import warnings
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+from contenders import (
+    TorchMLP,
+    floor_linear,
+    floor_mlp,
+    linear_outputs,
+    logistic_regression,
+    sgd_classifier,
+    sklearn_mlp,
+    sknn_linear,
+    sknn_mlp,
+)
+from data import make_data
+from floor import recorded_products
+from mnist_idx import load_mnist
+from race import blas_threads, machine_line, race
+from report import linear_table, mlp_table, print_comparison
+
+RUN_SCRIPT = Path(__file__).resolve().parent / "run.py"
+
+#: The contenders of the mlp section: short key -> name in tables and JSON.
+MLP_CONTENDERS = {
+    "sknn": "sknn MLPClassifierGD",
+    "floor": "floor (products and gathers)",
+    "sklearn": "sklearn MLPClassifier",
+    "torch": "PyTorch SGD",
+}
+LINEAR_MODELS = ["SoftmaxGD", "LogisticRegressionGD"]
+SGD_NAME = "sklearn SGDClassifier(log_loss)"
+
+
+def _threads_label(threads):
+    return f"{threads} thread{'s' if threads != 1 else ''}"
+
+
+def _selected(section, configs, match):
+    """The configurations whose label contains every string of ``match``."""
+    selected = [config for config in configs if all(text in config["label"] for text in match)]
+    if not selected:
+        print(f"\n== {section}: no configuration's label contains all of {match}")
+    return selected
+
+
+def _floor_audit(sknn_factory, floor_factory, X, y):
+    """None if a short fit of sknn makes the floor's products; else what differs.
+
+    The factories make one-epoch models. A few batches, the last one short, are
+    enough: the products of every batch are the same but for the number of rows.
+    """
+    n = min(4 * floor_factory().batch_size + 5, X.shape[0])
+    sknn_products = recorded_products(sknn_factory().fit, X[:n], y[:n])
+    floor_products = recorded_products(floor_factory().fit, X[:n], y[:n])
+    if sknn_products == floor_products:
+        return None
+    if not sknn_products:
+        return "sknn's products are not made through np.matmul: the floor cannot be compared"
+    return (
+        "the floor's products differ from sknn's: sknn only "
+        f"{_describe(sknn_products - floor_products)}; floor only "
+        f"{_describe(floor_products - sknn_products)}"
+    )
+
+
+def _describe(products):
+    """``(128, 64) C x (64, 10) C -> F: 4 times, ...`` from recorded_products' count."""
+    return (
+        ", ".join(
+            f"{a_shape} {a_order} x {b_shape} {b_order} -> {out_order}: {count} times"
+            for ((a_shape, a_order), (b_shape, b_order), out_order), count in products.items()
+        )
+        or "nothing"
+    )
+
+
+def _count_check(sknn_model, floor_model, n_samples, batch_size):
+    """None if the floor processed the batches and samples that sknn did."""
+    batches = sknn_model.n_iter_ * math.ceil(n_samples / min(batch_size, n_samples))
+    if floor_model.n_batches_ == batches and floor_model.t_ == sknn_model.t_:
+        return None
+    return (
+        f"the floor did {floor_model.n_batches_} batches ({floor_model.t_} samples), "
+        f"sknn {batches} ({sknn_model.t_} samples)"
+    )
+
+
+def _floor_checks(audit, sknn_model, floor_model, n_samples, batch_size):
+    """What the audit and the count of batches found wrong with the floor, or None."""
+    count = _count_check(sknn_model, floor_model, n_samples, batch_size)
+    return "; ".join(problem for problem in (audit, count) if problem) or None
+
+
+def _summary(section, config, model, results, keys, epochs, floor_check):
+    """One configuration of one sknn model: seconds per epoch of each role and ratios.
+
+    ``keys`` maps the roles "sknn", "floor", "sklearn" and, optionally, "torch" to
+    the names of the contenders in ``results``.
+    """
+    seconds = {role: results[key]["median"] / epochs for role, key in keys.items()}
+    summary = {
+        "section": section,
+        "config": config["label"],
+        "model": model,
+        **{key: value for key, value in config.items() if key != "label"},
+    }
+    for role in ("sknn", "floor", "sklearn", "torch"):
+        summary[role] = seconds.get(role)
+    for role in ("floor", "sklearn", "torch"):
+        summary[f"ratio_{role}"] = seconds["sknn"] / seconds[role] if role in seconds else None
+    summary["floor_check"] = floor_check
+    return summary
+
+
+def _show(table, summary):
+    table.row(summary)
+    if summary["floor_check"]:
+        print(f"   ! {summary['floor_check']}")
+
+
+def _contender_rows(summary, machine, results, keys, names, epochs):
+    """The JSON rows of one summary: per contender, its times and sknn's ratio to it."""
+    settings = {
+        key: summary[key]
+        for key in ("dtype", "batch_size", "activation", "hidden", "threads")
+        if key in summary
+    }
+    rows = []
+    for role, key in keys.items():
+        row = {
+            "section": summary["section"],
+            "config": summary["config"],
+            "settings": settings,
+            "machine": machine,
+            "model": names[key],
+            "seconds_per_epoch": summary[role],
+            "seconds_all_fits": results[key]["times"],
+            "epochs": epochs,
+            "accuracy": results[key]["accuracy"],
+        }
+        if role == "sknn":
+            row["ratios"] = {other: summary[f"ratio_{other}"] for other in keys if other != role}
+            row["floor_check"] = summary["floor_check"]
+        else:
+            row["reference"] = names[key]
+            row["ratio"] = summary[f"ratio_{role}"]
+            row["ratio_of"] = f"{names[keys['sknn']]} / this"
+        rows.append(row)
+    return rows
+
+
+# ---------------------------------------------------------------------- mlp
+def mlp_configs(threads_list):
+    """float32/float64 x batch 128/32 x relu/sigmoid with (64,), and (64, 64), per thread count."""
+    configs = []
+    for threads in threads_list:
+        grid = [
+            (dtype, batch_size, activation, (64,))
+            for dtype in ("float32", "float64")
+            for batch_size in (128, 32)
+            for activation in ("relu", "sigmoid")
+        ]
+        grid.append(("float32", 128, "relu", (64, 64)))
+        for dtype, batch_size, activation, hidden in grid:
+            configs.append(
+                {
+                    "dtype": dtype,
+                    "batch_size": batch_size,
+                    "activation": activation,
+                    "hidden": hidden,
+                    "threads": threads,
+                    "label": f"{dtype}, batch {batch_size}, {activation}, hidden {hidden}, "
+                    + _threads_label(threads),
+                }
+            )
+    return configs
+
+
+def section_mlp(settings, threads_list, use_torch, match=()):
+    epochs, repeats, n_samples = settings["epochs"], settings["repeats"], settings["n_samples"]
+    configs = _selected("mlp", mlp_configs(threads_list), match)
+    keys = {role: role for role in MLP_CONTENDERS if use_torch or role != "torch"}
+    data, audits = {}, {}
+    rows, summaries = [], []
+    for threads in threads_list:
+        group = [config for config in configs if config["threads"] == threads]
+        if not group:
+            continue
+        with blas_threads(threads):
+            machine = machine_line()
+            table = mlp_table(
+                f"mlp: {n_samples} x 784, 10 classes, {epochs} epoch(s) per fit, "
+                f"median of {repeats} fits; seconds per epoch, and sknn's over each",
+                machine,
+                use_torch,
+            )
+            for config in group:
+                dtype, batch_size, hidden = config["dtype"], config["batch_size"], config["hidden"]
+                if dtype not in data:
+                    data[dtype] = make_data(n_samples, dtype=np.dtype(dtype).type)
+                X, y = data[dtype]
+                args = (hidden, batch_size, epochs, 0, config["activation"])
+                factories = {
+                    "sknn": partial(sknn_mlp, *args),
+                    "floor": partial(floor_mlp, *args),
+                    "sklearn": partial(sklearn_mlp, *args),
+                    "torch": partial(TorchMLP, *args),
+                }
+                factories = {role: factories[role] for role in keys}
+                # The products depend on neither the activation nor the threads.
+                if (dtype, batch_size, hidden) not in audits:
+                    one_epoch = (hidden, batch_size, 1, 0)
+                    audits[dtype, batch_size, hidden] = _floor_audit(
+                        partial(sknn_mlp, *one_epoch), partial(floor_mlp, *one_epoch), X, y
+                    )
+                results = race(factories, X, y, repeats, pause=settings["pause"])
+                floor_check = _floor_checks(
+                    audits[dtype, batch_size, hidden],
+                    results["sknn"]["model"],
+                    results["floor"]["model"],
+                    n_samples,
+                    batch_size,
+                )
+                summary = _summary(
+                    "mlp", config, MLP_CONTENDERS["sknn"], results, keys, epochs, floor_check
+                )
+                _show(table, summary)
+                summaries.append(summary)
+                rows += _contender_rows(summary, machine, results, keys, MLP_CONTENDERS, epochs)
+    return rows, summaries
+
+
+# ---------------------------------------------------------------------- linear
+def linear_configs(threads_list):
+    return [
+        {
+            "dtype": dtype,
+            "batch_size": batch_size,
+            "threads": threads,
+            "label": f"{dtype}, batch {batch_size}, {_threads_label(threads)}",
+        }
+        for threads in threads_list
+        for dtype in ("float32", "float64")
+        for batch_size in (128, 32)
+    ]
+
+
+def section_linear(settings, threads_list, match=()):
+    epochs, repeats, seeds = (
+        settings["linear_epochs"],
+        settings["repeats"],
+        settings["accuracy_seeds"],
+    )
+    n_test, n_classes = 10000, 10
+    configs = _selected("linear", linear_configs(threads_list), match)
+    # One floor per shape of W (both models have one output per class here): the
+    # contenders' keys in a race, and their names in tables and JSON.
+    names, floor_keys = {"sklearn": SGD_NAME}, {}
+    for name in LINEAR_MODELS:
+        n_outputs = linear_outputs(name, n_classes)
+        floor_keys[name] = f"floor {n_outputs}"
+        names[name] = f"sknn {name}"
+        names[floor_keys[name]] = f"floor (X W and X^T dZ, {n_outputs} outputs)"
+    data, audits, accuracies = {}, {}, {}
+
+    def accuracy(key, make, dtype):
+        """Test accuracy, untimed: the mean over the seeds (each shuffles differently),
+        as one seed's 10000 test samples differ by a few tenths of a point."""
+        if key not in accuracies:
+            X_train, y_train, X_test, y_test = data[dtype]
+            scores = [make(seed).fit(X_train, y_train).score(X_test, y_test) for seed in seeds]
+            accuracies[key] = float(np.mean(scores))
+        return accuracies[key]
+
+    rows, summaries = [], []
+    for threads in threads_list:
+        group = [config for config in configs if config["threads"] == threads]
+        if not group:
+            continue
+        with blas_threads(threads):
+            machine = machine_line()
+            table = linear_table(
+                f"linear: {settings['n_samples']} x 784, {n_classes} classes, {epochs} epochs "
+                f"per fit, median of {repeats} fits; accuracy: mean over seeds {seeds}",
+                machine,
+            )
+            for config in group:
+                dtype, batch_size = config["dtype"], config["batch_size"]
+                if dtype not in data:
+                    X, y = make_data(
+                        settings["n_samples"] + n_test, dtype=np.dtype(dtype).type, seed=1
+                    )
+                    data[dtype] = X[:-n_test], y[:-n_test], X[-n_test:], y[-n_test:]
+                X_train, y_train = data[dtype][:2]
+                factories = {"sklearn": partial(sgd_classifier, epochs, 0)}
+                for name, floor_key in floor_keys.items():
+                    factories[name] = partial(sknn_linear, name, batch_size, epochs, 0)
+                    factories[floor_key] = partial(
+                        floor_linear, name, n_classes, batch_size, epochs, 0
+                    )
+                results = race(factories, X_train, y_train, repeats, pause=settings["pause"])
+                sgd_accuracy = accuracy(
+                    ("sgd", dtype), lambda seed: sgd_classifier(epochs, seed), dtype
+                )
+                for name, floor_key in floor_keys.items():
+                    if (name, dtype, batch_size) not in audits:
+                        audits[name, dtype, batch_size] = _floor_audit(
+                            partial(sknn_linear, name, batch_size, 1, 0),
+                            partial(floor_linear, name, n_classes, batch_size, 1, 0),
+                            X_train,
+                            y_train,
+                        )
+                    floor_check = _floor_checks(
+                        audits[name, dtype, batch_size],
+                        results[name]["model"],
+                        results[floor_key]["model"],
+                        X_train.shape[0],
+                        batch_size,
+                    )
+                    keys = {"sknn": name, "floor": floor_key, "sklearn": "sklearn"}
+                    summary = _summary("linear", config, name, results, keys, epochs, floor_check)
+                    summary["accuracy"] = accuracy(
+                        (name, dtype, batch_size),
+                        partial(sknn_linear, name, batch_size, epochs),
+                        dtype,
+                    )
+                    summary["accuracy_sklearn"] = sgd_accuracy
+                    _show(table, summary)
+                    summaries.append(summary)
+                    rows += _contender_rows(summary, machine, results, keys, names, epochs)
+    if configs:
+        rows += _lbfgs_rows(data[configs[0]["dtype"]], threads_list[0])
+    return rows, summaries
+
+
+def _lbfgs_rows(data, threads):
+    """LogisticRegression (L-BFGS) has no epochs: one whole fit, for reference."""
+    X_train, y_train, X_test, y_test = data
+    with blas_threads(threads):
+        machine = machine_line()
+        results = race(
+            {"sklearn LogisticRegression(lbfgs)": lambda: logistic_regression(0)},
+            X_train,
+            y_train,
+            1,
+            X_test,
+            y_test,
+        )
+    rows = []
+    for name, result in results.items():
+        rows.append(
+            {
+                "section": "linear",
+                "config": f"{X_train.dtype}, {X_train.shape[0]} x {X_train.shape[1]}, "
+                f"whole fit, {_threads_label(threads)}",
+                "machine": machine,
+                "model": name,
+                "seconds_per_epoch": result["median"],
+                "seconds_all_fits": result["times"],
+                "epochs": 1,
+                "accuracy": result["accuracy"],
+            }
+        )
+    print_comparison(rows, machine)
+    return rows
+
+
+# ---------------------------------------------------------------------- scaling
+def section_scaling(settings, threads):
+    epochs, repeats = settings["epochs"], settings["repeats"]
+    rows = []
+    X_all, y_all = make_data(max(settings["sizes"]))
+    cases = [
+        (f"n_samples={n_samples}", (64,), X_all[:n_samples], y_all[:n_samples])
+        for n_samples in settings["sizes"]
+    ]
+    X, y = X_all[: settings["width_samples"]], y_all[: settings["width_samples"]]
+    cases += [
+        (f"hidden=({width},), n_samples={X.shape[0]}", (width,), X, y)
+        for width in settings["widths"]
+    ]
+    with blas_threads(threads):
+        machine = machine_line()
+        for config, hidden, X, y in cases:
+            factories = {
+                MLP_CONTENDERS["sknn"]: partial(sknn_mlp, hidden, 128, epochs, 0),
+                MLP_CONTENDERS["floor"]: partial(floor_mlp, hidden, 128, epochs, 0),
+                MLP_CONTENDERS["sklearn"]: partial(sklearn_mlp, hidden, 128, epochs, 0),
+            }
+            results = race(factories, X, y, repeats, pause=settings["pause"])
+            sknn_time = results[MLP_CONTENDERS["sknn"]]["median"] / epochs
+            for name, result in results.items():
+                per_epoch = result["median"] / epochs
+                row = {
+                    "section": "scaling",
+                    "config": config + f", {_threads_label(threads)}",
+                    "machine": machine,
+                    "model": name,
+                    "seconds_per_epoch": per_epoch,
+                    "seconds_all_fits": result["times"],
+                    "epochs": epochs,
+                    "accuracy": None,
+                    "microseconds_per_sample": 1e6 * per_epoch / X.shape[0],
+                }
+                if name != MLP_CONTENDERS["sknn"]:
+                    row["reference"] = name
+                    row["ratio"] = sknn_time / per_epoch
+                rows.append(row)
+    print_comparison(rows, machine, extra="microseconds_per_sample")
+    return rows
+
+
+# ---------------------------------------------------------------------- memory
+#: Architectures of the memory section: hidden layers (784 inputs, 10 classes).
+MEMORY_CASES = [(64,), (1024, 1024)]
+MEMORY_BATCH = 128
+
+
+def section_memory(settings, use_torch):
+    if not Path("/proc/self/clear_refs").exists():
+        print("memory: skipped (needs Linux /proc to reset the peak resident size)")
+        return []
+    cases = [
+        ((64,), settings["n_samples"], ["sknn MLPClassifierGD", "sklearn MLPClassifier"]),
+        (
+            (1024, 1024),
+            settings["memory_samples_large"],
+            ["sknn MLPClassifierGD", "sklearn MLPClassifier"],
+        ),
+        ((), settings["n_samples"], ["sknn SoftmaxGD", SGD_NAME]),
+    ]
+    rows = []
+    print(
+        f"\n== memory: what fit adds to memory (float32 data, batch {MEMORY_BATCH}, 2 epochs). "
+        "added: peak resident size during fit less the size before it; sknn/this: sknn's "
+        "added over this model's; traced: peak of NumPy's and Python's allocations in a "
+        "second fit (tracemalloc; not PyTorch's)"
+    )
+    print(f"   {machine_line()}")
+    print(
+        f"{'architecture':18s} {'model':32s} {'samples':>7s} {'data MiB':>9s} {'params MiB':>10s}"
+        f" {'added MiB':>10s} {'added/params':>12s} {'sknn/this':>9s} {'traced MiB':>10s}"
+    )
+    for hidden, n_samples, models in cases:
+        if use_torch and hidden and settings["memory_torch"]:
+            models = [*models, "PyTorch SGD"]
+        architecture = "-".join(str(units) for units in (784, *hidden, 10))
+        sknn_added = None
+        for name in models:
+            command = [
+                sys.executable,
+                str(RUN_SCRIPT),
+                "--memory-child",
+                name,
+                "--memory-hidden",
+                ",".join(str(units) for units in hidden),
+                "--memory-samples",
+                str(n_samples),
+            ]
+            output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            result = json.loads(output.strip().splitlines()[-1])
+            row = {
+                "section": "memory",
+                "config": f"{architecture}, float32, {n_samples} x 784, batch {MEMORY_BATCH}",
+                "model": name,
+                **result,
+                "added_over_params": result["added_mib"] / result["params_mib"],
+            }
+            if name.startswith("sknn"):
+                sknn_added = result["added_mib"]
+            elif sknn_added is not None and result["added_mib"] > 0:
+                row["reference"] = name
+                row["ratio"] = sknn_added / result["added_mib"]  # sknn / this
+            rows.append(row)
+            ratio = f"{row['ratio']:.2f}" if "ratio" in row else ""
+            traced = "" if result["traced_mib"] is None else f"{result['traced_mib']:.1f}"
+            print(
+                f"{architecture:18s} {name:32s} {n_samples:7d} {result['data_mib']:9.1f} "
+                f"{result['params_mib']:10.2f} {result['added_mib']:10.1f} "
+                f"{row['added_over_params']:12.1f} {ratio:>9s} {traced:>10s}",
+                flush=True,
+            )
+    return rows
+
+
+def memory_child(name, hidden, n_samples):
+    """Run in a fresh process: fit one model, print the memory that fit adds as JSON.
+
+    ``added_mib`` is the peak resident size during the fit less the resident size
+    before it; ``traced_mib`` the peak of what Python and NumPy allocate during a
+    second fit (tracemalloc; PyTorch's allocations are not traced, so None for it).
+    """
+    import tracemalloc
+
+    def status(field):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1]) / 1024  # kB -> MiB
+
+    warnings.filterwarnings("ignore")
+    X, y = make_data(n_samples)
+    factories = {
+        "sknn MLPClassifierGD": lambda hidden: sknn_mlp(hidden, MEMORY_BATCH, 2, 0),
+        "sknn SoftmaxGD": lambda hidden: sknn_linear("SoftmaxGD", MEMORY_BATCH, 2, 0),
+        "sklearn MLPClassifier": lambda hidden: sklearn_mlp(hidden, MEMORY_BATCH, 2, 0),
+        SGD_NAME: lambda hidden: sgd_classifier(2, 0),
+        "PyTorch SGD": lambda hidden: TorchMLP(hidden, MEMORY_BATCH, 2, 0),
+    }
+    factory = factories[name]
+    # A tiny fit of a tiny network first, so that one-time allocations (imports, BLAS
+    # thread buffers) count as part of the loaded state rather than of the fit. Not of
+    # the measured network: the allocator would keep its freed buffers for the next fit.
+    factory((8,) if hidden else ()).fit(X[:500], y[:500])
+    before = status("VmRSS:")
+    Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to the current RSS
+    model = factory(hidden).fit(X, y)
+    peak = status("VmHWM:")
+    traced = None
+    if name != "PyTorch SGD":
+        del model
+        tracemalloc.start()
+        model = factory(hidden).fit(X, y)
+        traced = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    print(
+        json.dumps(
+            {
+                "data_mib": X.nbytes / 2**20,
+                "params_mib": _parameter_bytes(model) / 2**20,
+                "rss_before_mib": before,
+                "peak_mib": peak,
+                "added_mib": peak - before,
+                "traced_mib": traced,
+            }
+        )
+    )
+
+
+def _parameter_bytes(model):
+    """Bytes of a fitted model's weights and intercepts, in the dtype it keeps them in."""
+    if isinstance(model, TorchMLP):
+        return sum(p.numel() * p.element_size() for p in model.model.parameters())
+    if hasattr(model, "coefs_"):
+        return sum(a.nbytes for a in (*model.coefs_, *model.intercepts_))
+    return model.coef_.nbytes + np.asarray(model.intercept_).nbytes
+
+
+# ---------------------------------------------------------------------- mnist
+def section_mnist(settings, mnist_dir, threads):
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_mnist(mnist_dir)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.2, stratify=y, random_state=0
+    )
+    epochs = settings["mnist_epochs"]
+    rows = []
+    config = f"MNIST {Path(mnist_dir).name}: {X_train.shape[0]} train / {X_test.shape[0]} test, {epochs} epochs"
+    factories = {
+        "sknn MLPClassifierGD (64,)": lambda seed: sknn_mlp((64,), 128, epochs, seed),
+        "sklearn MLPClassifier (64,)": lambda seed: sklearn_mlp((64,), 128, epochs, seed),
+        "sknn SoftmaxGD": lambda seed: sknn_linear("SoftmaxGD", "auto", epochs, seed),
+        "sknn LogisticRegressionGD": lambda seed: sknn_linear(
+            "LogisticRegressionGD", "auto", epochs, seed
+        ),
+        SGD_NAME: lambda seed: sgd_classifier(epochs, seed),
+    }
+    with blas_threads(threads):
+        print(f"\n== mnist: test accuracy, mean over seeds {settings['accuracy_seeds']} ({config})")
+        print(f"   {machine_line()}")
+        for name, factory in factories.items():
+            scores, times = [], []
+            for seed in settings["accuracy_seeds"]:
+                model = factory(seed)
+                start = time.perf_counter()
+                model.fit(X_train, y_train)
+                times.append(time.perf_counter() - start)
+                scores.append(float(model.score(X_test, y_test)))
+            rows.append(
+                {
+                    "section": "mnist",
+                    "config": config,
+                    "model": name,
+                    "accuracy": float(np.mean(scores)),
+                    "accuracies": scores,
+                    "seconds_per_epoch": float(np.median(times)) / epochs,
+                }
+            )
+            print(
+                f"{name:40s} accuracy {100 * np.mean(scores):6.2f} %   ({float(np.median(times)) / epochs:.4f} s / epoch)"
+            )
+    by_name = {row["model"]: row["accuracy"] for row in rows}
+    gap = 100 * (by_name["sknn MLPClassifierGD (64,)"] - by_name["sklearn MLPClassifier (64,)"])
+    print(f"MLP accuracy, sknn minus scikit-learn: {gap:+.2f} points")
+    return rows
