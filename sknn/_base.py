@@ -28,8 +28,9 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import validate_data
 
 from ._data import check_range, make_dataset, positive_weights
+from ._lbfgs import run_lbfgs
 from ._objective import Objective
-from ._optimizers import SGD
+from ._optimizers import SGD, Adam
 from ._parameters import Parameters
 from ._training import (
     DeferredInterrupt,
@@ -38,6 +39,13 @@ from ._training import (
     run_epochs,
     warn_if_not_converged,
 )
+
+#: The solvers, as scikit-learn's MLPClassifier names them.
+SOLVERS = {
+    "sgd": "mini-batch stochastic gradient descent with (Nesterov) momentum",
+    "adam": "mini-batch Adam",
+    "lbfgs": "full-batch L-BFGS (SciPy)",
+}
 
 #: What ``monitor`` may ask the engine to record, beyond the loss curves.
 MONITORS = {
@@ -59,6 +67,7 @@ class BaseGradientDescent(BaseEstimator, ABC):
     """
 
     _parameter_constraints: dict = {
+        "solver": [StrOptions(set(SOLVERS))],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
@@ -79,11 +88,16 @@ class BaseGradientDescent(BaseEstimator, ABC):
             Options(Real, {np.inf}),
         ],
         "monitor": [None, StrOptions(set(MONITORS)), list, tuple],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
         self,
         *,
+        solver,
         alpha,
         batch_size,
         learning_rate,
@@ -101,7 +115,12 @@ class BaseGradientDescent(BaseEstimator, ABC):
         validation_fraction,
         n_iter_no_change,
         monitor,
+        beta_1,
+        beta_2,
+        epsilon,
+        max_fun,
     ):
+        self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -119,6 +138,10 @@ class BaseGradientDescent(BaseEstimator, ABC):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.monitor = monitor
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.max_fun = max_fun
 
     # ------------------------------------------------------------------ model hooks
     @abstractmethod
@@ -149,6 +172,18 @@ class BaseGradientDescent(BaseEstimator, ABC):
     def _check_hyperparameters(self, incremental):
         """Check what the parameter constraints cannot express."""
         self._monitored()
+        if self.solver != "sgd" and self.learning_rate != "constant":
+            raise ValueError(
+                f"learning_rate={self.learning_rate!r} is a schedule of solver='sgd', as in "
+                f"scikit-learn; solver={self.solver!r} sets its own steps. Use "
+                "learning_rate='constant' with it, or solver='sgd'."
+            )
+        if self.solver == "lbfgs" and getattr(self, "dropout", 0) > 0:
+            raise ValueError(
+                "dropout needs a stochastic solver: with dropout the objective is random, "
+                "and L-BFGS needs the same objective at every evaluation. Use "
+                "solver='sgd' or 'adam', or dropout=0."
+            )
         if incremental and self.early_stopping:
             raise ValueError(
                 "partial_fit does not support early_stopping=True: each call sees only "
@@ -187,10 +222,11 @@ class BaseGradientDescent(BaseEstimator, ABC):
         params, state = self._starting_point(network, X, targets, dtype, continuing, init_rng)
         train, validation = self._datasets(X, targets, sample_weight, indices, incremental)
         check_range(X, params.flat.dtype)
-        optimizer = self._make_optimizer(params, state, incremental)
         settings = Settings(
             max_epochs=1 if incremental else self.max_iter,
-            batch_size=self._batch_size(train.n_samples),
+            batch_size=(
+                train.n_samples if self.solver == "lbfgs" else self._batch_size(train.n_samples)
+            ),
             shuffle=self.shuffle,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
@@ -202,20 +238,27 @@ class BaseGradientDescent(BaseEstimator, ABC):
         # Overflow on the way to divergence is no news: the loop checks the loss and the
         # parameters and says what happened; underflow of exp in a softmax is harmless.
         with np.errstate(all="ignore"), DeferredInterrupt() as interrupt:
-            outcome = run_epochs(
-                objective,
-                optimizer,
-                params,
-                state,
-                train,
-                validation,
-                settings,
-                train_rng,
-                interrupt,
-            )
-            state.optimizer = optimizer.state_dict()
-            if not incremental and not outcome.interrupted:
-                warn_if_not_converged(state, epochs_before, outcome, self.max_iter)
+            if self.solver == "lbfgs":
+                outcome = run_lbfgs(
+                    objective, params, state, train, validation, settings, self.max_fun, interrupt
+                )
+                state.optimizer = {"name": "lbfgs"}
+            else:
+                optimizer = self._make_optimizer(params, state, incremental)
+                outcome = run_epochs(
+                    objective,
+                    optimizer,
+                    params,
+                    state,
+                    train,
+                    validation,
+                    settings,
+                    train_rng,
+                    interrupt,
+                )
+                state.optimizer = optimizer.state_dict()
+                if not incremental and not outcome.interrupted:
+                    warn_if_not_converged(state, epochs_before, outcome, self.max_iter)
             fitted.update(self._parameter_attributes(params.weights, params.intercepts))
             fitted.update(self._history_attributes(state, outcome, incremental))
             with interrupt.critical():
@@ -291,27 +334,28 @@ class BaseGradientDescent(BaseEstimator, ABC):
         return make_dataset(X, targets.encoded, sample_weight, indices), None
 
     def _make_optimizer(self, params, state, incremental):
-        """The optimizer, with its state carried over by ``partial_fit``.
+        """The stochastic optimizer, with its state carried over by ``partial_fit``.
 
         A ``fit`` (warm start too) starts a fresh one, as scikit-learn's does: zero
-        velocity and ``learning_rate_init``.
+        velocity or moments and ``learning_rate_init``.
         """
         saved = state.optimizer
-        carried = (
-            incremental
-            and saved.get("name") == "sgd"
-            and saved["velocity"].shape == params.flat.shape
-        )
-        if carried:
-            velocity = saved["velocity"].astype(params.flat.dtype, copy=False)
-            learning_rate = saved["learning_rate"]
-        else:
-            velocity = np.zeros_like(params.flat)
-            learning_rate = float(self.learning_rate_init)
+        carried = incremental and saved.get("name") == self.solver
+        dtype, eta = params.flat.dtype, float(self.learning_rate_init)
+
+        def vector(name):
+            if carried and saved[name].shape == params.flat.shape:
+                return saved[name].astype(dtype, copy=False)
+            return np.zeros_like(params.flat)
+
+        if self.solver == "adam":
+            steps = saved["steps"] if carried else 0
+            first, second = vector("first_moment"), vector("second_moment")
+            return Adam(first, second, steps, eta, self.beta_1, self.beta_2, self.epsilon)
         return SGD(
-            velocity,
-            learning_rate,
-            learning_rate_init=float(self.learning_rate_init),
+            vector("velocity"),
+            saved["learning_rate"] if carried else eta,
+            learning_rate_init=eta,
             momentum=self.momentum,
             nesterov=self.nesterovs_momentum,
             schedule=self.learning_rate,

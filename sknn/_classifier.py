@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.model_selection import train_test_split
+from sklearn.utils._available_if import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -71,6 +72,15 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         _check_label_types(y, "y")  # before numpy turns a mixed list into strings
         return self._fit(X, y, sample_weight, incremental=False)
 
+    def _stochastic_solver(self):
+        if self.solver == "lbfgs":
+            raise AttributeError(
+                "partial_fit is only available for the stochastic solvers 'sgd' and "
+                "'adam'; L-BFGS ('lbfgs') needs all the data at every step. Use fit."
+            )
+        return True
+
+    @available_if(_stochastic_solver)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(
         self,

@@ -6,7 +6,16 @@ written once and numpydoc, Sphinx and ``help()`` see the full docstring.
 """
 
 ENGINE_PARAMETERS = """\
-alpha : float, default=1e-4
+solver : {"sgd", "adam", "lbfgs"}, default="sgd"
+        How J is minimised, with scikit-learn's names: "sgd", mini-batch stochastic
+        gradient descent with (Nesterov) momentum, the method this package teaches
+        and its default (scikit-learn's is "adam"); "adam", mini-batch Adam (Kingma
+        and Ba), whose per-parameter steps suit unscaled gradients; "lbfgs", SciPy's
+        full-batch L-BFGS on the same objective and gradient, often the best choice
+        for small data. ``partial_fit``, dropout and the learning-rate schedules need
+        a stochastic solver.
+
+    alpha : float, default=1e-4
         Strength of the L2 penalty ``alpha * sum ||W||^2`` on the weights
         (intercepts are not penalised). Its gradient ``2 alpha W`` is weight decay.
         Note: scikit-learn's MLPClassifier uses ``alpha / 2 * ||W||^2 / n_samples``.
@@ -15,20 +24,21 @@ alpha : float, default=1e-4
         Samples per mini-batch; "auto" means ``min(200, n_samples)``.
 
     learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
-        Step-size schedule, as in scikit-learn: "constant" keeps
+        Step-size schedule of solver "sgd", as in scikit-learn: "constant" keeps
         ``learning_rate_init``; "invscaling" uses ``learning_rate_init / (t + 1) **
         power_t`` with t the samples seen; "adaptive" divides the rate by 5 each time
         the monitored loss fails to improve by ``tol`` for ``n_iter_no_change``
         epochs, and stops when it falls below 1e-6.
 
     learning_rate_init : float, default=%(learning_rate_init)s
-        Initial step size ``eta``. %(learning_rate_init_why)s
+        Initial step size ``eta`` of "sgd" and "adam". %(learning_rate_init_why)s
 
     power_t : float, default=0.5
         Exponent of the "invscaling" schedule.
 
     max_iter : int, default=200
-        Maximum number of epochs (passes over the training data) in ``fit``.
+        Maximum number of epochs (passes over the training data) in ``fit`` for
+        "sgd" and "adam"; of iterations for "lbfgs", as in scikit-learn.
 
     shuffle : bool, default=True
         Draw a new permutation of the samples every epoch.
@@ -50,10 +60,11 @@ alpha : float, default=1e-4
         ``learning_rate_init``); ``partial_fit`` carries both over between calls.
 
     momentum : float, default=0.9
-        Momentum ``mu`` of the update ``v <- mu v - eta grad J``, ``w <- w + v``.
+        Momentum ``mu`` of the update ``v <- mu v - eta grad J``, ``w <- w + v``
+        (solver "sgd").
 
     nesterovs_momentum : bool, default=True
-        Use Nesterov's momentum.
+        Use Nesterov's momentum (solver "sgd").
 
     early_stopping : bool, default=False
         Hold out a stratified ``validation_fraction`` of the training data, monitor
@@ -75,7 +86,20 @@ alpha : float, default=1e-4
         the loss curves, and costs nothing more): "train_score", the accuracy on
         the training data after each epoch (one extra forward pass per epoch), in
         ``train_scores_``; "batch_loss", the objective of each mini-batch against
-        the time step, in ``batch_loss_curve_``."""
+        the time step, in ``batch_loss_curve_``.
+
+    beta_1 : float, default=0.9
+        Decay rate of Adam's first moment estimate ``m``, in [0, 1) (solver "adam").
+
+    beta_2 : float, default=0.999
+        Decay rate of Adam's second moment estimate ``v``, in [0, 1) (solver "adam").
+
+    epsilon : float, default=1e-8
+        Adam's ``epsilon`` in ``eta m_hat / (sqrt(v_hat) + epsilon)`` (solver "adam").
+
+    max_fun : int, default=15000
+        Maximum number of evaluations of J and its gradient (solver "lbfgs"), as in
+        scikit-learn."""
 
 ENGINE_ATTRIBUTES = """\
 classes_ : ndarray of shape (n_classes,)
@@ -88,16 +112,20 @@ classes_ : ndarray of shape (n_classes,)
         Names of features seen during fit, when X has string feature names.
 
     n_iter_ : int
-        Epochs run by the last ``fit`` (for ``partial_fit``, all epochs so far).
+        Epochs run by the last ``fit`` (for ``partial_fit``, all epochs so far); for
+        "lbfgs", its iterations.
 
     t_ : int
-        Training samples seen, over all calls: the time step of "invscaling".
+        Training samples seen, over all calls: the time step of "invscaling" (for
+        "lbfgs", samples times evaluations of J).
 
     loss_ : float
-        The objective J averaged over the last epoch.
+        The objective J averaged over the last epoch (for "lbfgs", at the last
+        iterate).
 
     loss_curve_ : list of float
-        The objective J (cross-entropy plus penalty) averaged over each epoch.
+        The objective J (cross-entropy plus penalty) averaged over each epoch (for
+        "lbfgs", at each iterate).
 
     best_loss_ : float or None
         Lowest entry of ``loss_curve_``; None with early stopping.

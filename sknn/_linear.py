@@ -72,6 +72,7 @@ class LinearClassifierGD(BaseGradientDescentClassifier):
     def __init__(
         self,
         *,
+        solver="sgd",
         alpha=1e-4,
         batch_size="auto",
         learning_rate="constant",
@@ -89,9 +90,14 @@ class LinearClassifierGD(BaseGradientDescentClassifier):
         validation_fraction=0.1,
         n_iter_no_change=10,
         monitor=None,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        max_fun=15000,
         fit_intercept=True,
     ):
         super().__init__(
+            solver=solver,
             alpha=alpha,
             batch_size=batch_size,
             learning_rate=learning_rate,
@@ -109,6 +115,10 @@ class LinearClassifierGD(BaseGradientDescentClassifier):
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
             monitor=monitor,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            max_fun=max_fun,
         )
         self.fit_intercept = fit_intercept
 

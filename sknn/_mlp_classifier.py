@@ -118,6 +118,7 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
         *,
         weight_init="auto",
         dropout=0.0,
+        solver="sgd",
         alpha=1e-4,
         batch_size="auto",
         learning_rate="constant",
@@ -135,8 +136,13 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
         validation_fraction=0.1,
         n_iter_no_change=10,
         monitor=None,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        max_fun=15000,
     ):
         super().__init__(
+            solver=solver,
             alpha=alpha,
             batch_size=batch_size,
             learning_rate=learning_rate,
@@ -154,6 +160,10 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
             monitor=monitor,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            max_fun=max_fun,
         )
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation

@@ -44,15 +44,45 @@ class Objective:
         ``workspace`` holds the network's per-batch buffers (``network.allocate``);
         ``rng`` draws dropout masks, if the network has dropout.
         """
+        loss = self.data_loss_gradient(params, grads, X, T, sample_weight, workspace, rng)
+        return self.add_penalty(params, grads, loss)
+
+    def data_loss_gradient(self, params, grads, X, T, sample_weight, workspace, rng=None):
+        """``C`` at ``params`` on the batch; ``grads`` receives ``dC/dtheta``."""
         weights, intercepts = params.weights, params.intercepts
         Z = self.network.forward(X, weights, intercepts, workspace, rng)  # the logits
         loss = self.output_unit.loss_gradient(Z, T, sample_weight)  # Z <- dC/dZ
         self.network.backward(X, Z, weights, grads, workspace)  # grads <- dC/dtheta
+        return loss
+
+    def add_penalty(self, params, grads, loss):
+        """``J = C + alpha ||W||^2`` from ``C``; ``dJ/dW = dC/dW + 2 alpha W`` into ``grads``."""
         if self.alpha:
             w = params.weight_vector
-            loss += self.alpha * float(w @ w)  # J = C + alpha ||W||^2
-            add_scaled(grads.weight_vector, 2 * self.alpha, w)  # dJ/dW = dC/dW + 2 alpha W
+            loss += self.alpha * float(w @ w)
+            add_scaled(grads.weight_vector, 2 * self.alpha, w)
         return loss
+
+    def full_batch_value_and_gradient(self, params, grads, batches, workspace, batch_grads):
+        """``J`` and ``dJ/dtheta`` on all of ``batches.data``, one batch at a time.
+
+        With the sample weights normalised over the whole data, the mean loss is the
+        size-weighted mean of the batches' losses, ``C = sum_c (N_c / N) C_c``, and so
+        is its gradient; the penalty is added once. ``batch_grads`` is scratch of the
+        shape of ``grads``. Full-batch solvers (L-BFGS) see the whole data this way
+        without a copy of it.
+        """
+        n_samples = batches.data.n_samples
+        loss = 0.0
+        grads.flat[...] = 0
+        for X, T, sample_weight in batches.epoch():
+            share = X.shape[0] / n_samples
+            batch_loss = self.data_loss_gradient(
+                params, batch_grads, X, T, sample_weight, workspace
+            )
+            loss += share * batch_loss  # C = sum_c (N_c / N) C_c
+            add_scaled(grads.flat, share, batch_grads.flat)
+        return self.add_penalty(params, grads, loss)
 
     def penalty(self, params):
         """``alpha * sum_j ||W_j||^2``."""

@@ -11,6 +11,10 @@ Every update is a few in-place operations on whole vectors, allocating nothing: 
 step costs a few passes over the parameters, however many layers there are.
 """
 
+import math
+
+import numpy as np
+
 from ._primitives import add_scaled
 
 #: How much the "adaptive" schedule divides the learning rate by, and where it stops.
@@ -108,6 +112,89 @@ class SGD:
     def state_dict(self):
         """The state to carry to the next ``partial_fit``: plain numbers and arrays."""
         return {"name": self.name, "learning_rate": self.learning_rate, "velocity": self.velocity}
+
+
+class Adam:
+    """Adam (Kingma and Ba, 2015): steps scaled by running moments of the gradient.
+
+    Algorithm 1 of the paper, with ``g`` the gradient of ``J`` at ``w`` (the penalty's
+    ``2 alpha W`` included, so the moments see it) and ``t`` the number of steps::
+
+        t <- t + 1
+        m <- beta_1 m + (1 - beta_1) g              first moment (mean) estimate
+        v <- beta_2 v + (1 - beta_2) g^2            second moment estimate
+        m_hat = m / (1 - beta_1^t)                  bias corrections: m and v start at 0
+        v_hat = v / (1 - beta_2^t)
+        w <- w - eta m_hat / (sqrt(v_hat) + epsilon)
+
+    Each parameter gets its own step, about ``eta`` in size whatever the scale of its
+    gradient. (scikit-learn folds both corrections into the step size, which puts its
+    ``epsilon`` at ``epsilon * sqrt(1 - beta_2^t)`` in this formula: the same method.)
+    :meth:`step` writes its intermediate results into ``grads``, which holds the
+    next batch's gradient anyway: no temporaries.
+
+    Parameters
+    ----------
+    first_moment, second_moment : ndarray of shape (n_parameters,)
+        ``m`` and ``v`` to start from (zeros for a fresh start); updated in place.
+    steps : int
+        ``t``, the steps taken so far.
+    learning_rate : float
+        ``eta``.
+    beta_1, beta_2 : float
+        Decay rates of the moment estimates, in [0, 1).
+    epsilon : float
+        Keeps the division finite.
+    """
+
+    name = "adam"
+
+    def __init__(self, first_moment, second_moment, steps, learning_rate, beta_1, beta_2, epsilon):
+        self.first_moment = first_moment
+        self.second_moment = second_moment
+        self.steps = steps
+        self.learning_rate = learning_rate
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def step(self, params, grads):
+        """One update of ``params`` (in place) from the gradient ``grads`` (overwritten)."""
+        beta_1, beta_2, m, v, g = (
+            self.beta_1,
+            self.beta_2,
+            self.first_moment,
+            self.second_moment,
+            grads,
+        )
+        self.steps += 1
+        t = self.steps
+        m *= beta_1
+        add_scaled(m, 1 - beta_1, g)  # m <- beta_1 m + (1 - beta_1) g
+        np.multiply(g, g, out=g)
+        v *= beta_2
+        add_scaled(v, 1 - beta_2, g)  # v <- beta_2 v + (1 - beta_2) g^2
+        denominator = np.sqrt(v, out=g)
+        denominator *= 1 / math.sqrt(1 - beta_2**t)
+        denominator += self.epsilon  # sqrt(v_hat) + epsilon
+        np.divide(m, denominator, out=denominator)
+        add_scaled(params, -self.learning_rate / (1 - beta_1**t), denominator)  # m_hat / ...
+
+    def epoch_ends(self, n_samples_seen):
+        """Adam has no learning-rate schedule."""
+
+    def stalled(self):
+        """Training stopped improving: stop (no schedule to lower the step)."""
+        return False
+
+    def state_dict(self):
+        return {
+            "name": self.name,
+            "learning_rate": self.learning_rate,
+            "first_moment": self.first_moment,
+            "second_moment": self.second_moment,
+            "steps": self.steps,
+        }
 
 
 def invscaling_learning_rate(learning_rate_init, n_samples_seen, power_t):

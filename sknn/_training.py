@@ -231,7 +231,7 @@ def run_epochs(objective, optimizer, params, state, train, validation, settings,
                 if is_best:
                     best_params[...] = params.flat
             if settings.verbose:
-                _print_progress(state, time.perf_counter() - epoch_start)
+                print_progress(state, time.perf_counter() - epoch_start)
 
             optimizer.epoch_ends(state.t)
             if state.no_improvement_count > settings.n_iter_no_change:
@@ -312,7 +312,7 @@ def _stopping_message(settings, early_stopping):
     )
 
 
-def _print_progress(state, seconds):
+def print_progress(state, seconds):
     line = f"Epoch {state.n_iter}, loss = {state.loss_curve[-1]:.6f}"
     if state.validation_loss_curve:
         line += (

@@ -1,0 +1,119 @@
+"""L-BFGS: SciPy's quasi-Newton minimizer on the hand-derived objective and gradient.
+
+L-BFGS is a full-batch method: each evaluation computes ``J`` and ``dJ/dtheta`` on all
+of the training data (``Objective.full_batch_value_and_gradient``, batch by batch, so
+X is never copied). From the last ``m`` steps ``s = theta' - theta`` and gradient
+changes ``y = g' - g`` it builds an approximation of the inverse Hessian, takes the
+step ``-H g`` and a line search along it (Nocedal and Wright, chapter 7).
+``scipy.optimize.minimize(method="L-BFGS-B", jac=True)`` does that part; sknn supplies
+the objective, exactly as SGD and Adam see it.
+
+``max_iter`` counts iterations and ``max_fun`` evaluations of ``J``, as in
+scikit-learn's MLPClassifier. SciPy keeps the iterate and the curvature pairs in
+float64; with float32 data each evaluation runs in float32 (the parameters are cast
+on the way in, the gradient on the way out), and the fitted parameters are float32.
+"""
+
+import math
+import time
+import warnings
+
+import numpy as np
+import scipy.optimize
+from sklearn.exceptions import ConvergenceWarning
+
+from ._data import BatchGatherer
+from ._training import Outcome, evaluate, print_progress, raise_diverged
+
+#: Rows per batch of a full-batch evaluation: large enough for efficient products,
+#: small enough that the network's activations of a batch stay small.
+FULL_BATCH_ROWS = 4096
+
+
+def run_lbfgs(objective, params, state, train, validation, settings, max_fun, interrupt):
+    """Minimise ``J`` over ``params`` (updated in place) by L-BFGS; keep the books.
+
+    Each iteration is recorded as an epoch is by the stochastic solvers: ``J`` in the
+    loss curve, and with ``validation`` the validation loss and accuracy, which early
+    stopping watches (at most ``n_iter_no_change`` iterations without improvement;
+    the best iterate is restored). Ctrl+C stops at the end of the current iteration.
+    """
+    dtype = params.flat.dtype
+    grads, batch_grads = params.like(), params.like()
+    rows = min(train.n_samples, FULL_BATCH_ROWS)
+    workspace = objective.network.allocate(rows, params)
+    batches = BatchGatherer(train, rows, dtype)
+    validation_batches = None if validation is None else BatchGatherer(validation, rows, dtype)
+    last_iterate = params.flat.copy()
+    best = params.flat.copy()
+    epochs_before = state.n_iter
+    evaluations = 0
+
+    def value_and_gradient(theta):
+        nonlocal evaluations
+        evaluations += 1
+        params.flat[...] = theta
+        loss = objective.full_batch_value_and_gradient(
+            params, grads, batches, workspace, batch_grads
+        )
+        return loss, grads.flat.astype(np.float64)
+
+    def end_of_iteration(intermediate_result):
+        start = time.perf_counter()
+        params.flat[...] = intermediate_result.x
+        last_iterate[...] = params.flat
+        validated = None
+        if validation is not None:
+            validated = evaluate(
+                objective, params.weights, params.intercepts, validation_batches, workspace
+            )
+        with interrupt.critical():
+            _, is_best = state.record_epoch(
+                float(intermediate_result.fun), 0, settings.tol, validated
+            )
+            if is_best:
+                best[...] = params.flat
+        if settings.verbose:
+            print_progress(state, time.perf_counter() - start)
+        if interrupt.requested:
+            raise StopIteration
+        if validation is not None and state.no_improvement_count > settings.n_iter_no_change:
+            raise StopIteration
+
+    interrupted = False
+    try:
+        result = scipy.optimize.minimize(
+            value_and_gradient,
+            params.flat.astype(np.float64),
+            jac=True,
+            method="L-BFGS-B",
+            callback=end_of_iteration,
+            options={"maxiter": settings.max_epochs, "maxfun": max_fun, "gtol": settings.tol},
+        )
+    except KeyboardInterrupt:  # a second Ctrl+C, in the middle of a line search
+        interrupted = True
+        params.flat[...] = last_iterate
+    else:
+        interrupted = interrupt.requested
+        params.flat[...] = result.x
+        if not (math.isfinite(result.fun) and np.isfinite(params.flat).all()):
+            raise_diverged(state.n_iter + 1)
+        if result.status not in (0, 99) and not interrupted:
+            warnings.warn(
+                f"L-BFGS did not converge after {result.nit} iteration(s) and "
+                f"{result.nfev} evaluation(s) of the objective: {result.message} Increase "
+                "max_iter (iterations) or max_fun (evaluations), or scale the features.",
+                ConvergenceWarning,
+            )
+    state.t += evaluations * train.n_samples
+    iterations = state.n_iter - epochs_before
+    if interrupted:
+        warnings.warn(
+            f"Training interrupted (KeyboardInterrupt) in L-BFGS iteration {iterations + 1} "
+            "of this call; keeping the parameters of the last completed iteration"
+            + (" with the best validation loss." if validation is not None else "."),
+            UserWarning,
+        )
+    if validation is not None and state.validation_loss_curve[epochs_before:]:
+        params.flat[...] = best
+    return Outcome(epochs=iterations, converged=True, interrupted=interrupted)
