@@ -29,6 +29,11 @@ from ._training import Outcome, evaluate, print_progress, raise_diverged
 #: small enough that the network's activations of a batch stay small.
 FULL_BATCH_ROWS = 4096
 
+#: SciPy's other stopping rule, a relative decrease of J below ``ftol``, is set as low
+#: as scikit-learn's LogisticRegression sets it, so that ``tol`` (on the gradient)
+#: decides when L-BFGS has converged.
+FTOL = 64 * np.finfo(np.float64).eps
+
 
 def run_lbfgs(objective, params, state, train, validation, settings, max_fun, interrupt):
     """Minimise ``J`` over ``params`` (updated in place) by L-BFGS; keep the books.
@@ -88,7 +93,12 @@ def run_lbfgs(objective, params, state, train, validation, settings, max_fun, in
             jac=True,
             method="L-BFGS-B",
             callback=end_of_iteration,
-            options={"maxiter": settings.max_epochs, "maxfun": max_fun, "gtol": settings.tol},
+            options={
+                "maxiter": settings.max_epochs,
+                "maxfun": max_fun,
+                "gtol": settings.tol,
+                "ftol": FTOL,
+            },
         )
     except KeyboardInterrupt:  # a second Ctrl+C, in the middle of a line search
         interrupted = True

@@ -212,7 +212,7 @@ def run_epochs(objective, optimizer, params, state, train, validation, settings,
                 if interrupt.requested:
                     raise KeyboardInterrupt
 
-            if not np.isfinite(params.flat).all():
+            if not (np.isfinite(params.flat).all() and _finite_state(optimizer)):
                 raise_diverged(state.n_iter + 1)
             loss = accumulated_loss / train.n_samples
             validated = train_score = None
@@ -293,6 +293,12 @@ def warn_if_not_converged(state, epochs_before, outcome, max_iter):
             "learning rate.",
             ConvergenceWarning,
         )
+
+
+def _finite_state(optimizer):
+    """Whether the optimizer's arrays are finite (Adam's g^2 overflows first)."""
+    arrays = [value for value in optimizer.state_dict().values() if isinstance(value, np.ndarray)]
+    return all(np.isfinite(array).all() for array in arrays)
 
 
 def raise_diverged(epoch):

@@ -13,7 +13,7 @@ _LBFGS_PATH = (
     "that rounding to a 4e-6 difference in predict_proba (the check allows 1e-7). "
     "The convex linear models pass with L-BFGS, every model passes with SGD and Adam, "
     "and tests/test_solvers.py shows the equivalence for the MLP with L-BFGS on other "
-    "data to 1e-8."
+    "data to 1e-6 (relative)."
 )
 
 #: The one place where a check is declared as expected to fail, with its reason:
