@@ -19,6 +19,8 @@ matplotlib.use("Agg")
 
 import sknn  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).parent / "sphinxext"))
+
 # The gallery trains small models on the digits data, whose matrix products are
 # far too small to gain from BLAS threads; on a busy machine the threads only
 # contend for the cores (measured: ten times slower and more). One thread each.
@@ -95,9 +97,15 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "plot_gallery": "True",
     "matplotlib_animations": False,
-    "reference_url": {"sknn": None},
+    # Links from the examples' code to the API pages (and, through intersphinx, to
+    # scikit-learn's), and the "Examples using ..." mini-galleries that the class
+    # and function templates place on each API page (``.. minigallery::``).
     "doc_module": ("sknn",),
-    "backreferences_dir": None,
+    "backreferences_dir": "generated/backreferences",
+    # An example that warns fails the build (see sphinxext/gallery_warnings.py);
+    # matplotlib is reset before each example, as by default.
+    "reset_modules": ("matplotlib", "gallery_warnings.warnings_as_errors"),
+    "reset_modules_order": "both",
     "show_memory": False,
     "min_reported_time": 1,
 }
