@@ -108,6 +108,9 @@ sphinx_gallery_conf = {
     "reset_modules_order": "both",
     "show_memory": False,
     "min_reported_time": 1,
+    # No sg_execution_times pages: they load DataTables and jQuery from CDNs. Each
+    # example's page still states its running time.
+    "write_computation_times": False,
 }
 
 # -- HTML ------------------------------------------------------------------------
