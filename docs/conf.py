@@ -66,7 +66,7 @@ toc_object_entries_show_parents = "hide"
 # -- intersphinx -----------------------------------------------------------------
 # Names of Python, SciPy and scikit-learn objects link to their documentation.
 # Neither CI nor a reader offline can fetch inventories, so these three are shipped
-# in _inventories/ (from Debian 12's documentation packages; README.rst there says
+# in _inventories/ (from Debian 12's documentation packages; README.md there says
 # which and how to refresh them), and their links point to the documentation of the
 # versions they describe, so that every link target exists. NumPy and matplotlib
 # have no such package: their names stay plain text offline. A build with a network
@@ -103,13 +103,14 @@ sphinx_gallery_conf = {
     "doc_module": ("sknn",),
     "backreferences_dir": "generated/backreferences",
     # An example that warns fails the build (see sphinxext/gallery_warnings.py);
-    # matplotlib is reset before each example, as by default.
+    # matplotlib is reset before and after each example.
     "reset_modules": ("matplotlib", "gallery_warnings.warnings_as_errors"),
     "reset_modules_order": "both",
     "show_memory": False,
     "min_reported_time": 1,
-    # No sg_execution_times pages: they load DataTables and jQuery from CDNs. Each
-    # example's page still states its running time.
+    # No sg_execution_times pages: they load DataTables and jQuery from CDNs. An
+    # example that runs for min_reported_time seconds or more still states its
+    # running time on its own page.
     "write_computation_times": False,
 }
 
