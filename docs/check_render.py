@@ -4,9 +4,9 @@ Run after the build::
 
     python docs/check_render.py docs/_build/html
 
-For each page checked (the user guide's derivations, an API page and the home page)
-it asserts, on the page as Debian's headless Chromium leaves it after running its
-scripts with no network (``--dump-dom``):
+For each page checked (the user guide's derivations, an API page, the home page and
+a gallery example) it asserts, on the page as Debian's headless Chromium leaves it
+after running its scripts with no network (``--dump-dom``):
 
 - every math element (``<span class="math">`` or ``<div class="math">``, which
   Sphinx fills with the TeX source) holds a typeset formula (``<mjx-container>``),
@@ -38,6 +38,7 @@ PAGES = {
     "user_guide.html": "the derivations",
     "generated/sknn.MLPClassifierGD.html": "an API page",
     "index.html": "the home page",
+    "auto_examples/plot_08_gradient_checking.html": "a gallery example",
 }
 # Headless Chromium with no network: without these flags it waits on refused
 # connections (updates, sync, QUIC) and can hang.
