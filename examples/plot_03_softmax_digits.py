@@ -70,3 +70,4 @@ _ = display.figure_.suptitle("SoftmaxGD weights, alpha=0")
 display = WeightImageDisplay.from_estimator(models[1e-2], image_shape=(8, 8))
 _ = display.figure_.suptitle("SoftmaxGD weights, alpha=0.01")
 plt.show()
+# sphinx_gallery_thumbnail_number = 3

@@ -45,6 +45,7 @@ curve = ValidationCurveDisplay.from_estimator(
     ax=ax_score,
 )
 ax_score.set_title("Accuracy against alpha")
+# sphinx_gallery_thumbnail_number = 1
 ax_score.set_xlabel("alpha")
 validation = curve.test_scores.mean(axis=1)
 for alpha, train, test in zip(alphas, curve.train_scores.mean(axis=1), validation):

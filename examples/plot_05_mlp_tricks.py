@@ -69,15 +69,16 @@ for name, tricks in variants.items():
     )
 
 # %%
-# The training loss (left) and the validation accuracy (right) of the four
-# variants; the test accuracy printed above is that of the best validation epoch.
+# The training loss (first figure) and the validation accuracy (second) of the
+# four variants; the test accuracy printed above is that of the best validation epoch.
 # The improved sigmoid gives the largest gain here: its outputs are centred on
 # zero and its slope at the origin is about 1.14 against the logistic sigmoid's
 # 1/4, so the errors backpropagate without shrinking. Fan-in initialisation helps
 # the logistic sigmoid less: small initial weights also mean small gradients
 # through a derivative of at most 1/4, so with a smaller step size (try
 # ``learning_rate_init=0.01``) this trick alone can even slow the start.
-fig, (ax_loss, ax_accuracy) = plt.subplots(1, 2, figsize=(12, 4.5))
+fig_loss, ax_loss = plt.subplots(figsize=(7, 4.5))
+fig_accuracy, ax_accuracy = plt.subplots(figsize=(7, 4.5))
 for name, model in models.items():
     display = TrainingCurveDisplay(model.loss_curve_, estimator_name=name)
     display.plot(kind="loss", ax=ax_loss)
@@ -88,5 +89,7 @@ for name, model in models.items():
 ax_loss.set_yscale("log")
 ax_loss.set_title("Training loss")
 ax_accuracy.set_title("Validation accuracy")
-fig.tight_layout()
+fig_loss.tight_layout()
+fig_accuracy.tight_layout()
 plt.show()
+# sphinx_gallery_thumbnail_number = 1

@@ -97,11 +97,13 @@ for activation in ("sigmoid", "lecun_tanh"):
     )
 
 # %%
-# Left: the loss curves of the shallow networks. Middle: ten sigmoid layers
-# against ten improved-sigmoid layers. Right: the norm of the gradient of each
+# First, the loss curves of the shallow networks; second, ten sigmoid layers
+# against ten improved-sigmoid layers; third, the norm of the gradient of each
 # layer's weights, from the input (layer 1) to the output (layer 11), on a log
 # scale: with the sigmoid it shrinks by orders of magnitude towards the input.
-fig, (ax_width, ax_depth, ax_gradient) = plt.subplots(1, 3, figsize=(15, 4.5))
+fig_width, ax_width = plt.subplots(figsize=(7, 4.5))
+fig_depth, ax_depth = plt.subplots(figsize=(7, 4.5))
+fig_gradient, ax_gradient = plt.subplots(figsize=(7, 4.5))
 for name in ("32", "64", "128", f"{width}-{width}"):
     TrainingCurveDisplay.from_estimator(models[name], ax=ax_width, name=name)
 for name in ("10 x 32 sigmoid", "10 x 32 lecun_tanh"):
@@ -116,5 +118,7 @@ ax_gradient.set_xlabel("layer (1 = input side)")
 ax_gradient.set_ylabel("norm of dJ/dW at the start")
 ax_gradient.set_title("Gradient per layer")
 ax_gradient.legend()
-fig.tight_layout()
+for fig in (fig_width, fig_depth, fig_gradient):
+    fig.tight_layout()
 plt.show()
+# sphinx_gallery_thumbnail_number = 3

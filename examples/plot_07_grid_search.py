@@ -79,3 +79,4 @@ fig.colorbar(image, ax=ax, label="mean validation accuracy")
 ax.set_title("GridSearchCV, 3-fold")
 fig.tight_layout()
 plt.show()
+# sphinx_gallery_thumbnail_number = 1

@@ -126,3 +126,4 @@ ax.invert_yaxis()
 ax.set_title("check_gradients: analytic against finite differences")
 fig.tight_layout()
 plt.show()
+# sphinx_gallery_thumbnail_number = 1
