@@ -25,8 +25,9 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import _get_feature_names, check_array, validate_data
 
+from ._callbacks import CallbackSupportMixin, FitTasks, batches_per_epoch
 from ._data import check_range, make_dataset, positive_weights
 from ._lbfgs import run_lbfgs
 from ._objective import Objective
@@ -57,7 +58,7 @@ MONITORS = {
 _FEATURE_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 
 
-class BaseGradientDescent(BaseEstimator, ABC):
+class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
     """Base class of sknn's estimators: fit and partial_fit. Do not use directly.
 
     A model implements the hooks of its parameters (``_make_network``,
@@ -115,6 +116,7 @@ class BaseGradientDescent(BaseEstimator, ABC):
         validation_fraction,
         n_iter_no_change,
         monitor,
+        class_weight,
         beta_1,
         beta_2,
         epsilon,
@@ -138,6 +140,7 @@ class BaseGradientDescent(BaseEstimator, ABC):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.monitor = monitor
+        self.class_weight = class_weight
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -205,42 +208,73 @@ class BaseGradientDescent(BaseEstimator, ABC):
         return set(entries)
 
     # ------------------------------------------------------------------ fitting
-    def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
+    def _fit(self, X, y, sample_weight=None, *, incremental, classes=None, validation=None):
+        """Fit (or continue to fit) on ``X, y``; ``validation`` is ``(X_val, y_val,
+        sample_weight_val)`` or None."""
         self._check_hyperparameters(incremental)
         continuing = (incremental or self.warm_start) and hasattr(self, "_training_state")
         fitted = {}  # every new fitted attribute, published together at the end
+        raw_sample_weight = sample_weight
         X, y = self._validate_training_data(X, y, reset=not continuing, fitted=fitted)
         # float32 data trains in float32; a continued model keeps its own dtype.
         dtype = np.asarray(self._fitted_parameters()[0][0]).dtype if continuing else X.dtype
         targets = self._encode_targets(y, classes, continuing, incremental, dtype)
         fitted.update(targets.attributes)
-        sample_weight, indices = positive_weights(sample_weight, X)
+        sample_weight, indices = positive_weights(sample_weight, X, targets.sample_weight)
 
         network = self._make_network()
         objective = Objective(network, targets.output_unit, self.alpha)
         init_rng, train_rng = self._random_streams(continuing)
         params, state = self._starting_point(network, X, targets, dtype, continuing, init_rng)
-        train, validation = self._datasets(X, targets, sample_weight, indices, incremental)
+        train, validation_set = self._datasets(
+            X, targets, sample_weight, indices, incremental, validation, fitted
+        )
         check_range(X, params.flat.dtype)
+        lbfgs = self.solver == "lbfgs"
         settings = Settings(
             max_epochs=1 if incremental else self.max_iter,
-            batch_size=(
-                train.n_samples if self.solver == "lbfgs" else self._batch_size(train.n_samples)
-            ),
+            batch_size=train.n_samples if lbfgs else self._batch_size(train.n_samples),
             shuffle=self.shuffle,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
             verbose=bool(self.verbose),
+            early_stopping=self.early_stopping and not incremental,
             record_train_score="train_score" in self._monitored(),
             record_batch_loss="batch_loss" in self._monitored(),
         )
         epochs_before = state.n_iter
+
+        def snapshot():
+            """The fitted attributes as they are now (for a callback's fitted_estimator)."""
+            weights = [W.copy() for W in params.weights]
+            intercepts = [None if b is None else b.copy() for b in params.intercepts]
+            history = self._history_attributes(state, state.n_iter - epochs_before, incremental)
+            return {**fitted, **self._parameter_attributes(weights, intercepts), **history}
+
+        metadata = None if raw_sample_weight is None else {"sample_weight": raw_sample_weight}
+        tasks = FitTasks(
+            self,
+            settings.max_epochs + lbfgs,  # (L-BFGS: one more, begun but never run)
+            X,
+            y,
+            metadata,
+            snapshot,
+            None if lbfgs else batches_per_epoch(train.n_samples, settings.batch_size),
+        )
         # Overflow on the way to divergence is no news: the loop checks the loss and the
         # parameters and says what happened; underflow of exp in a softmax is harmless.
         with np.errstate(all="ignore"), DeferredInterrupt() as interrupt:
-            if self.solver == "lbfgs":
+            if lbfgs:
                 outcome = run_lbfgs(
-                    objective, params, state, train, validation, settings, self.max_fun, interrupt
+                    objective,
+                    params,
+                    state,
+                    train,
+                    validation_set,
+                    settings,
+                    self.max_fun,
+                    interrupt,
+                    tasks,
                 )
                 state.optimizer = {"name": "lbfgs"}
             else:
@@ -251,18 +285,20 @@ class BaseGradientDescent(BaseEstimator, ABC):
                     params,
                     state,
                     train,
-                    validation,
+                    validation_set,
                     settings,
                     train_rng,
                     interrupt,
+                    tasks,
                 )
                 state.optimizer = optimizer.state_dict()
                 if not incremental and not outcome.interrupted:
                     warn_if_not_converged(state, epochs_before, outcome, self.max_iter)
             fitted.update(self._parameter_attributes(params.weights, params.intercepts))
-            fitted.update(self._history_attributes(state, outcome, incremental))
+            fitted.update(self._history_attributes(state, outcome.epochs, incremental))
             with interrupt.critical():
                 self._publish(fitted)
+        tasks.fit_ends()
         return self
 
     def _validate_training_data(self, X, y, reset, fitted):
@@ -319,8 +355,23 @@ class BaseGradientDescent(BaseEstimator, ABC):
         # A copy: the fitted books stay as they are if this call fails.
         return params, TrainingState(**copy.deepcopy(self._training_state))
 
-    def _datasets(self, X, targets, sample_weight, indices, incremental):
-        """The training data and, with early stopping, the validation data."""
+    def _datasets(self, X, targets, sample_weight, indices, incremental, validation, fitted):
+        """The training data and the validation data (or None).
+
+        The validation data is ``validation`` when given; else, with early stopping, a
+        ``validation_fraction`` of the training data held out (by index: no copy).
+        """
+        if validation is not None:
+            X_val, y_val, sample_weight_val = validation
+            X_val = self._validate_validation_data(X_val, X, fitted)
+            encoded, class_weights = self._encode_validation_targets(y_val, targets, X_val)
+            sample_weight_val, val_indices = positive_weights(
+                sample_weight_val, X_val, class_weights
+            )
+            return (
+                make_dataset(X, targets.encoded, sample_weight, indices),
+                make_dataset(X_val, encoded, sample_weight_val, val_indices),
+            )
         if self.early_stopping and not incremental:
             if indices is None:
                 indices = np.arange(X.shape[0])
@@ -332,6 +383,26 @@ class BaseGradientDescent(BaseEstimator, ABC):
                 make_dataset(X, targets.encoded, sample_weight, validation_indices),
             )
         return make_dataset(X, targets.encoded, sample_weight, indices), None
+
+    def _validate_validation_data(self, X_val, X, fitted):
+        """``X_val`` checked like ``X``: the same features, under the same names."""
+        names_val = _get_feature_names(X_val)
+        X_val = check_array(X_val, accept_sparse=("csr", "csc"), dtype=(np.float64, np.float32))
+        if X_val.shape[1] != X.shape[1]:
+            raise ValueError(
+                f"X_val has {X_val.shape[1]} features, but X has {X.shape[1]}: the "
+                "validation data must have the same features as the training data."
+            )
+        if "n_features_in_" in fitted:  # a fresh fit: the names of this X
+            names = fitted.get("feature_names_in_")
+        else:
+            names = getattr(self, "feature_names_in_", None)
+        if names is not None and names_val is not None and not np.array_equal(names, names_val):
+            raise ValueError(
+                "X_val's feature names differ from those of X; pass the validation data "
+                "with the same columns, in the same order."
+            )
+        return X_val.tocsr() if sp.issparse(X_val) else X_val
 
     def _make_optimizer(self, params, state, incremental):
         """The stochastic optimizer, with its state carried over by ``partial_fit``.
@@ -373,17 +444,17 @@ class BaseGradientDescent(BaseEstimator, ABC):
             )
         return min(self.batch_size, n_samples)
 
-    def _history_attributes(self, state, outcome, incremental):
+    def _history_attributes(self, state, epochs, incremental):
         """The fitted attributes of the books, and the books themselves."""
         monitored = self._monitored()
         validated = bool(state.validation_loss_curve)
         return {
             # fit reports its own epochs, as scikit-learn does; partial_fit the running total.
-            "n_iter_": state.n_iter if incremental else outcome.epochs,
+            "n_iter_": state.n_iter if incremental else epochs,
             "t_": state.t,
             "loss_curve_": list(state.loss_curve),
             "loss_": state.loss_curve[-1] if state.loss_curve else None,
-            "best_loss_": None if validated else state.best_loss,
+            "best_loss_": None if self.early_stopping else state.best_loss,
             "validation_loss_curve_": list(state.validation_loss_curve) if validated else None,
             "validation_scores_": list(state.validation_scores) if validated else None,
             "best_validation_loss_": state.best_validation_loss if validated else None,

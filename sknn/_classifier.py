@@ -12,8 +12,10 @@ import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.model_selection import train_test_split
 from sklearn.utils._available_if import available_if
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from ._base import BaseGradientDescent
 from ._losses import OUTPUT_UNITS
@@ -37,22 +39,37 @@ class Targets(NamedTuple):
     n_outputs: int  # output units of the network
     stratify: np.ndarray | None  # class indices for a stratified split, or None
     attributes: dict  # fitted attributes of the labels: classes_
+    sample_weight: np.ndarray | None = None  # each sample's class weight, or None
 
 
 class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
     """Base class of sknn's classifiers. Do not use directly.
 
+    Adds ``class_weight`` to the engine's parameters.
+
     A subclass sets ``_output`` to the name of its output unit ("softmax" or
     "logistic", see ``_losses.OUTPUT_UNITS``).
     """
+
+    _parameter_constraints: dict = {
+        **BaseGradientDescent._parameter_constraints,
+        "class_weight": [None, dict, StrOptions({"balanced"})],
+    }
 
     _output = "softmax"
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
-        self, X: "MatrixLike", y: "ArrayLike", sample_weight: "ArrayLike | None" = None
+        self,
+        X: "MatrixLike",
+        y: "ArrayLike",
+        sample_weight: "ArrayLike | None" = None,
+        *,
+        X_val: "MatrixLike | None" = None,
+        y_val: "ArrayLike | None" = None,
+        sample_weight_val: "ArrayLike | None" = None,
     ) -> "Self":
-        """Fit the model by mini-batch gradient descent.
+        """Fit the model with the chosen ``solver``.
 
         Parameters
         ----------
@@ -62,7 +79,19 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
             Class labels.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights; the loss becomes the weighted mean of the
-            per-sample losses. Samples of weight zero are left out.
+            per-sample losses. Samples of weight zero are left out. Multiplied by
+            the class weights of ``class_weight``.
+        X_val : {array-like, sparse matrix} of shape (n_val_samples, n_features), default=None
+            Validation data, as in scikit-learn's HistGradientBoostingClassifier. When
+            given, its loss and accuracy are recorded after every epoch
+            (``validation_loss_curve_``, ``validation_scores_``), with or without
+            early stopping, and early stopping watches it instead of holding out
+            ``validation_fraction`` of ``X``. In a Pipeline, route it with metadata
+            routing and ``Pipeline(..., transform_input=["X_val"])``.
+        y_val : array-like of shape (n_val_samples,), default=None
+            Labels of ``X_val``, all among those of ``y``.
+        sample_weight_val : array-like of shape (n_val_samples,), default=None
+            Weights of the validation samples.
 
         Returns
         -------
@@ -70,7 +99,18 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
             The fitted estimator.
         """
         _check_label_types(y, "y")  # before numpy turns a mixed list into strings
-        return self._fit(X, y, sample_weight, incremental=False)
+        validation = None
+        if X_val is not None or y_val is not None:
+            if X_val is None or y_val is None:
+                given, missing = ("X_val", "y_val") if y_val is None else ("y_val", "X_val")
+                raise ValueError(
+                    f"{given} was given without {missing}: pass both the validation "
+                    "samples and their labels, or neither."
+                )
+            validation = (X_val, y_val, sample_weight_val)
+        elif sample_weight_val is not None:
+            raise ValueError("sample_weight_val was given without X_val and y_val.")
+        return self._fit(X, y, sample_weight, incremental=False, validation=validation)
 
     def _stochastic_solver(self):
         if self.solver == "lbfgs":
@@ -109,6 +149,13 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
             The estimator.
         """
         _check_label_types(y, "y")
+        if isinstance(self.class_weight, str):  # "balanced": needs the whole of y
+            raise ValueError(
+                "class_weight='balanced' is not supported for partial_fit, as in "
+                "scikit-learn: each call sees only part of y. Compute the weights once, "
+                "compute_class_weight('balanced', classes=classes, y=y) on the whole "
+                "(or a large sample of the) target, and pass them as a dict."
+            )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     # ------------------------------------------------------------------ labels
@@ -120,7 +167,32 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         unit = self._output_unit()
         n_outputs = unit.n_outputs(len(classes))
         encoded = unit.targets(y_indices, n_outputs, dtype)
-        return Targets(unit, encoded, n_outputs, y_indices, {"classes_": classes})
+        weights = self._class_weights(classes, y_indices)
+        return Targets(unit, encoded, n_outputs, y_indices, {"classes_": classes}, weights)
+
+    def _class_weights(self, classes, y_indices):
+        """Each sample's weight from ``class_weight`` (None without), computed as
+        scikit-learn's SGDClassifier and LogisticRegression compute it."""
+        if self.class_weight is None:
+            return None
+        per_class = compute_class_weight(self.class_weight, classes=classes, y=classes[y_indices])
+        return per_class[y_indices]
+
+    def _encode_validation_targets(self, y_val, targets, X_val):
+        """``y_val`` encoded as the training targets, and its class weights."""
+        y_val = column_or_1d(check_array(y_val, ensure_2d=False, dtype=None), warn=True)
+        if y_val.shape[0] != X_val.shape[0]:
+            raise ValueError(f"X_val has {X_val.shape[0]} samples but y_val has {y_val.shape[0]}.")
+        classes = targets.attributes["classes_"]
+        unknown = np.setdiff1d(y_val, classes)
+        if unknown.size:
+            raise ValueError(
+                f"y_val contains labels {unknown.tolist()} that are not in the classes of "
+                f"y, {classes.tolist()}: every validation label must be a training class."
+            )
+        y_indices = np.searchsorted(classes, y_val)
+        encoded = targets.output_unit.targets(y_indices, targets.n_outputs, targets.encoded.dtype)
+        return encoded, self._class_weights(classes, y_indices)
 
     def _encode_labels(self, y, classes, continuing, incremental):
         """Check the labels; return the classes and ``y`` as indices into them."""

@@ -77,14 +77,17 @@ def make_dataset(X, encoded, sample_weight, indices):
     return Dataset(X, encoded, normalise(sample_weight, indices), indices)
 
 
-def positive_weights(sample_weight, X):
-    """Checked sample weights, and the rows of positive weight (None when all are).
+def positive_weights(sample_weight, X, factor=None):
+    """Checked sample weights times ``factor`` (the class weights of each sample, or
+    None), and the rows of positive weight (None when all are).
 
     A sample of weight zero contributes nothing to J: it is left out of the batches.
     """
-    if sample_weight is None:
+    if sample_weight is None and factor is None:
         return None, None
     sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+    if factor is not None:
+        sample_weight = sample_weight * factor
     positive = sample_weight > 0
     if not positive.any():
         raise ValueError(

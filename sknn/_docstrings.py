@@ -67,11 +67,11 @@ solver : {"sgd", "adam", "lbfgs"}, default="sgd"
         Use Nesterov's momentum (solver "sgd").
 
     early_stopping : bool, default=False
-        Hold out a stratified ``validation_fraction`` of the training data, monitor
-        the validation cross-entropy, stop when it has not improved by ``tol`` for
-        more than ``n_iter_no_change`` epochs, and restore the parameters of the
-        epoch with the lowest validation loss. Without it the training loss is
-        monitored.
+        Monitor the validation cross-entropy, on ``X_val`` when ``fit`` is given one,
+        else on a stratified ``validation_fraction`` of the training data held out;
+        stop when it has not improved by ``tol`` for more than ``n_iter_no_change``
+        epochs, and restore the parameters of the epoch with the lowest validation
+        loss. Without it the training loss is monitored.
 
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping; in (0, 1).
@@ -86,7 +86,18 @@ solver : {"sgd", "adam", "lbfgs"}, default="sgd"
         the loss curves, and costs nothing more): "train_score", the accuracy on
         the training data after each epoch (one extra forward pass per epoch), in
         ``train_scores_``; "batch_loss", the objective of each mini-batch against
-        the time step, in ``batch_loss_curve_``.
+        the time step, in ``batch_loss_curve_``. Both are kept with the fitted model
+        (and drawn by ``TrainingCurveDisplay``); for any other score, or a progress
+        bar, set scikit-learn's callbacks (``set_callbacks(ScoringMonitor(...))``,
+        ``ProgressBar()``, scikit-learn 1.9 and later).
+
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, as in scikit-learn's SGDClassifier and
+        LogisticRegression: a dict ``{class_label: weight}`` (classes not in it weigh
+        1), or "balanced", ``n_samples / (n_classes * np.bincount(y))``. Multiplied by
+        ``sample_weight``; applied to the training loss and to the validation loss.
+        (scikit-learn's MLPClassifier has no ``class_weight``.) ``partial_fit``
+        accepts a dict only.
 
     beta_1 : float, default=0.9
         Decay rate of Adam's first moment estimate ``m``, in [0, 1) (solver "adam").
@@ -128,13 +139,16 @@ classes_ : ndarray of shape (n_classes,)
         "lbfgs", at each iterate).
 
     best_loss_ : float or None
-        Lowest entry of ``loss_curve_``; None with early stopping.
+        Lowest entry of ``loss_curve_``, which the stopping rule watches; None with
+        early stopping (which watches the validation loss).
 
     validation_loss_curve_ : list of float or None
-        Validation cross-entropy after each epoch; None without early stopping.
+        Validation cross-entropy (without the penalty, unlike ``loss_curve_``) after
+        each epoch, on ``X_val`` or on the ``validation_fraction`` held out for early
+        stopping; None without validation data.
 
     validation_scores_ : list of float or None
-        Validation accuracy after each epoch; None without early stopping.
+        Validation accuracy after each epoch; None without validation data.
 
     train_scores_ : list of float or None
         Training accuracy after each epoch, when ``monitor`` asks for
@@ -145,8 +159,8 @@ classes_ : ndarray of shape (n_classes,)
         else None.
 
     best_validation_loss_ : float or None
-        Lowest validation loss, whose parameters were restored; None without
-        early stopping."""
+        Lowest validation loss; with early stopping, that of the parameters
+        restored. None without validation data."""
 
 
 def fill_docstring(cls, **values):

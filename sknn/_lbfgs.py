@@ -35,7 +35,7 @@ FULL_BATCH_ROWS = 4096
 FTOL = 64 * np.finfo(np.float64).eps
 
 
-def run_lbfgs(objective, params, state, train, validation, settings, max_fun, interrupt):
+def run_lbfgs(objective, params, state, train, validation, settings, max_fun, interrupt, tasks):
     """Minimise ``J`` over ``params`` (updated in place) by L-BFGS; keep the books.
 
     Each iteration is recorded as an epoch is by the stochastic solvers: ``J`` in the
@@ -49,6 +49,7 @@ def run_lbfgs(objective, params, state, train, validation, settings, max_fun, in
     workspace = objective.network.allocate(rows, params)
     batches = BatchGatherer(train, rows, dtype)
     validation_batches = None if validation is None else BatchGatherer(validation, rows, dtype)
+    watch = settings.early_stopping and validation is not None
     last_iterate = params.flat.copy()
     best = params.flat.copy()
     epochs_before = state.n_iter
@@ -74,18 +75,21 @@ def run_lbfgs(objective, params, state, train, validation, settings, max_fun, in
             )
         with interrupt.critical():
             _, is_best = state.record_epoch(
-                float(intermediate_result.fun), 0, settings.tol, validated
+                float(intermediate_result.fun), 0, settings.tol, validated, watch=watch
             )
-            if is_best:
+            if watch and is_best:
                 best[...] = params.flat
         if settings.verbose:
             print_progress(state, time.perf_counter() - start)
-        if interrupt.requested:
+        stop_requested = tasks.epoch_ends()
+        tasks.epoch_begins()  # the next iteration's task (SciPy may not run it)
+        if interrupt.requested or stop_requested:
             raise StopIteration
-        if validation is not None and state.no_improvement_count > settings.n_iter_no_change:
+        if watch and state.no_improvement_count > settings.n_iter_no_change:
             raise StopIteration
 
     interrupted = False
+    tasks.epoch_begins()
     try:
         result = scipy.optimize.minimize(
             value_and_gradient,
@@ -115,15 +119,16 @@ def run_lbfgs(objective, params, state, train, validation, settings, max_fun, in
                 "max_iter (iterations) or max_fun (evaluations), or scale the features.",
                 ConvergenceWarning,
             )
+    tasks.epoch_ends(completed=False)  # the iteration begun last, which did not run
     state.t += evaluations * train.n_samples
     iterations = state.n_iter - epochs_before
     if interrupted:
         warnings.warn(
             f"Training interrupted (KeyboardInterrupt) in L-BFGS iteration {iterations + 1} "
             "of this call; keeping the parameters of the last completed iteration"
-            + (" with the best validation loss." if validation is not None else "."),
+            + (" with the best validation loss." if watch else "."),
             UserWarning,
         )
-    if validation is not None and state.validation_loss_curve[epochs_before:]:
+    if watch and state.validation_loss_curve[epochs_before:]:
         params.flat[...] = best
     return Outcome(epochs=iterations, converged=True, interrupted=interrupted)

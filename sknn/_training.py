@@ -31,6 +31,7 @@ class Settings(NamedTuple):
     tol: float
     n_iter_no_change: float
     verbose: bool
+    early_stopping: bool = False  # stop on the validation loss and restore its best epoch
     record_train_score: bool = False
     record_batch_loss: bool = False
 
@@ -59,12 +60,13 @@ class TrainingState:
         """Epochs completed over all calls."""
         return len(self.loss_curve)
 
-    def record_epoch(self, loss, n_samples, tol, validation=None, train_score=None):
+    def record_epoch(self, loss, n_samples, tol, validation=None, train_score=None, watch=False):
         """Write the books of a completed epoch; return whether it improved by ``tol``
         and whether it is the best validated epoch so far.
 
-        ``validation`` is ``(loss, score)`` on the validation data, or None: early
-        stopping watches the validation loss, else the training loss.
+        ``validation`` is ``(loss, score)`` on the validation data, or None. With
+        ``watch`` (early stopping) improvement is judged on the validation loss, else
+        on the training loss.
         """
         is_best = False
         if validation is not None:
@@ -74,7 +76,7 @@ class TrainingState:
             self.best_validation_loss = min(self.best_validation_loss, validation_loss)
             self.validation_loss_curve.append(validation_loss)
             self.validation_scores.append(validation_score)
-        else:
+        if not watch:
             improved = loss < self.best_loss - tol
             self.best_loss = min(self.best_loss, loss)
         if train_score is not None:
@@ -156,7 +158,9 @@ def evaluate(objective, weights, intercepts, batches, workspace):
     return loss / n_samples, correct / total_weight
 
 
-def run_epochs(objective, optimizer, params, state, train, validation, settings, rng, interrupt):
+def run_epochs(
+    objective, optimizer, params, state, train, validation, settings, rng, interrupt, tasks
+):
     """Train ``params`` in place by mini-batch steps of ``optimizer``; keep the books.
 
     Parameters
@@ -170,13 +174,16 @@ def run_epochs(objective, optimizer, params, state, train, validation, settings,
     state : TrainingState
         The books, updated in place.
     train, validation : Dataset
-        The training data, and the data that early stopping watches (or None).
+        The training data, and the validation data (or None), whose loss and
+        accuracy are recorded after each epoch, and which early stopping watches.
     settings : Settings
         Epochs, batch size, shuffling, stopping rule and monitoring.
     rng : numpy.random.RandomState
         Shuffles the order and draws dropout masks.
     interrupt : DeferredInterrupt
         Whether Ctrl+C was pressed.
+    tasks : FitTasks
+        The callbacks' view of the epochs and batches.
 
     Returns
     -------
@@ -189,7 +196,8 @@ def run_epochs(objective, optimizer, params, state, train, validation, settings,
     validation_batches = None
     if validation is not None:
         validation_batches = BatchGatherer(validation, settings.batch_size, dtype)
-        best_params = params.flat.copy()
+    watch = settings.early_stopping and validation is not None  # restore the best epoch
+    best_params = params.flat.copy() if watch else None
     # One full batch: its order is moot.
     shuffle_rng = rng if settings.shuffle and settings.batch_size < train.n_samples else None
     epochs_before, batches_before = state.n_iter, len(state.batch_loss_curve)
@@ -198,8 +206,10 @@ def run_epochs(objective, optimizer, params, state, train, validation, settings,
         for epoch in range(1, settings.max_epochs + 1):  # noqa: B007 (reported after the loop)
             epoch_start = time.perf_counter()
             batches_before = len(state.batch_loss_curve)
+            tasks.epoch_begins()
             accumulated_loss = 0.0
             for X, T, sample_weight in batches.epoch(shuffle_rng):
+                tasks.batch_begins()
                 loss = objective.value_and_gradient(
                     params, grads, X, T, sample_weight, workspace, rng
                 )
@@ -209,6 +219,7 @@ def run_epochs(objective, optimizer, params, state, train, validation, settings,
                 accumulated_loss += loss * X.shape[0]
                 if settings.record_batch_loss:
                     state.batch_loss_curve.append(loss)
+                tasks.batch_ends()
                 if interrupt.requested:
                     raise KeyboardInterrupt
 
@@ -226,14 +237,20 @@ def run_epochs(objective, optimizer, params, state, train, validation, settings,
                 )
             with interrupt.critical():  # the epoch's books are written whole, or not at all
                 _, is_best = state.record_epoch(
-                    loss, train.n_samples, settings.tol, validated, train_score
+                    loss, train.n_samples, settings.tol, validated, train_score, watch
                 )
-                if is_best:
+                if watch and is_best:
                     best_params[...] = params.flat
             if settings.verbose:
                 print_progress(state, time.perf_counter() - epoch_start)
+            stop_requested = tasks.epoch_ends()
 
             optimizer.epoch_ends(state.t)
+            if stop_requested:
+                converged = True
+                if settings.verbose:
+                    print("A callback asked to stop training.")
+                break
             if state.no_improvement_count > settings.n_iter_no_change:
                 if optimizer.stalled():  # the "adaptive" schedule lowered the step: go on
                     state.no_improvement_count = 0
@@ -242,7 +259,7 @@ def run_epochs(objective, optimizer, params, state, train, validation, settings,
                 else:
                     converged = True
                     if settings.verbose:
-                        print(_stopping_message(settings, validation is not None))
+                        print(_stopping_message(settings, watch))
                     break
     except KeyboardInterrupt:
         # A Ctrl+C arrives here after the update of the current batch. A
@@ -251,11 +268,12 @@ def run_epochs(objective, optimizer, params, state, train, validation, settings,
         # update. Only completed epochs count, so every curve has n_iter_ entries.
         del state.batch_loss_curve[batches_before:]  # the unfinished epoch's batches
         completed = state.n_iter - epochs_before
-        if validation is not None and state.validation_loss_curve[epochs_before:]:
+        tasks.epoch_ends(completed=False)
+        if watch and state.validation_loss_curve[epochs_before:]:
             kept = "the parameters of the epoch with the best validation loss"
         else:
             # Nothing validated yet: the trained parameters beat the initial ones.
-            if validation is not None:
+            if watch:
                 best_params[...] = params.flat
             kept = "the parameters after the last completed mini-batch"
         warnings.warn(
@@ -268,7 +286,7 @@ def run_epochs(objective, optimizer, params, state, train, validation, settings,
         interrupted = True
     else:
         interrupted = False
-    if validation is not None:
+    if watch:
         params.flat[...] = best_params
     return Outcome(epochs=epoch, converged=converged, interrupted=interrupted)
 

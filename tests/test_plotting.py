@@ -68,11 +68,15 @@ def test_loss_curves(monitored):
     display = TrainingCurveDisplay.from_estimator(monitored, kind="loss")
 
     assert set(display.lines_) == {"training loss", "validation loss"}
-    assert_line(display.lines_["training loss"], monitored.loss_curve_, "training loss (SoftmaxGD)")
+    assert_line(
+        display.lines_["training loss"],
+        monitored.loss_curve_,
+        "training loss: cross-entropy + penalty (SoftmaxGD)",
+    )
     assert_line(
         display.lines_["validation loss"],
         monitored.validation_loss_curve_,
-        "validation loss (SoftmaxGD)",
+        "validation loss: cross-entropy (SoftmaxGD)",
     )
     # The validation curve is dashed, in the colour of its training curve.
     training, validation = display.lines_["training loss"], display.lines_["validation loss"]
@@ -84,8 +88,8 @@ def test_loss_curves(monitored):
     assert len(display.ax_.get_lines()) == 3
     assert display.ax_.get_xlabel() == "epoch" and display.ax_.get_ylabel() == "loss"
     assert legend_texts(display.ax_) == [
-        "training loss (SoftmaxGD)",
-        "validation loss (SoftmaxGD)",
+        "training loss: cross-entropy + penalty (SoftmaxGD)",
+        "validation loss: cross-entropy (SoftmaxGD)",
         f"best validation epoch ({best_epoch})",
     ]
     assert display.figure_ is display.ax_.figure
@@ -112,7 +116,11 @@ def test_batch_loss_curve(monitored, digits):
     # 90% of 600 samples train (10% validate) in batches of 100: 6 steps per epoch.
     n_train = len(digits[1]) - math.ceil(0.1 * len(digits[1]))
     assert len(monitored.batch_loss_curve_) == monitored.n_iter_ * math.ceil(n_train / 100)
-    assert_line(display.lines_["batch loss"], monitored.batch_loss_curve_, "batch loss")
+    assert_line(
+        display.lines_["batch loss"],
+        monitored.batch_loss_curve_,
+        "batch loss: cross-entropy + penalty",
+    )
     assert list(display.lines_) == ["batch loss"]
     assert display.best_epoch_line_ is None
     assert len(display.ax_.get_lines()) == 1
@@ -125,7 +133,11 @@ def test_curves_without_early_stopping(digits):
     display = TrainingCurveDisplay.from_estimator(model)
 
     assert list(display.lines_) == ["training loss"]
-    assert_line(display.lines_["training loss"], model.loss_curve_, "training loss (SoftmaxGD)")
+    assert_line(
+        display.lines_["training loss"],
+        model.loss_curve_,
+        "training loss: cross-entropy + penalty (SoftmaxGD)",
+    )
     assert display.best_epoch_line_ is None
     assert len(display.ax_.get_lines()) == 1
     with pytest.raises(ValueError, match=r'monitor="train_score".*early_stopping=True'):
@@ -167,14 +179,18 @@ def test_two_estimators_on_one_axes(monitored, digits):
     assert len(ax.get_lines()) == 6  # two curves and one best-epoch line each
     assert first.lines_["training loss"].get_color() != second.lines_["training loss"].get_color()
     assert_line(
-        second.lines_["validation loss"], other.validation_loss_curve_, "validation loss (mlp)"
+        second.lines_["validation loss"],
+        other.validation_loss_curve_,
+        "validation loss: cross-entropy (mlp)",
     )
 
 
 def test_display_from_curves_and_pipeline(monitored, digits):
     display = TrainingCurveDisplay([3.0, 2.0, 1.5], validation_loss_curve=[3.1, 2.5, 2.6])
     assert display.plot() is display
-    assert_line(display.lines_["validation loss"], [3.1, 2.5, 2.6], "validation loss")
+    assert_line(
+        display.lines_["validation loss"], [3.1, 2.5, 2.6], "validation loss: cross-entropy"
+    )
     np.testing.assert_array_equal(display.best_epoch_line_.get_xdata(), [2, 2])
     assert display.plot(mark_best_epoch=False).best_epoch_line_ is None
 
@@ -182,7 +198,9 @@ def test_display_from_curves_and_pipeline(monitored, digits):
     fit_quietly(pipeline, *digits)
     display = TrainingCurveDisplay.from_estimator(pipeline)
     assert_line(
-        display.lines_["training loss"], pipeline[-1].loss_curve_, "training loss (SoftmaxGD)"
+        display.lines_["training loss"],
+        pipeline[-1].loss_curve_,
+        "training loss: cross-entropy + penalty (SoftmaxGD)",
     )
 
 

@@ -5,6 +5,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._utils import check_matplotlib, final_estimator
 
+#: What each loss curve is: the training curves are the objective J (the penalty
+#: included); the validation loss is the cross-entropy alone.
+_LOSS_MEANING = {
+    "training loss": "cross-entropy + penalty",
+    "batch loss": "cross-entropy + penalty",
+    "validation loss": "cross-entropy",
+}
+
 #: Axis labels of each kind of plot: (x label, y label).
 _AXIS_LABELS = {
     "loss": ("epoch", "loss"),
@@ -60,8 +68,10 @@ class TrainingCurveDisplay:
     lines_ : dict of str to matplotlib Line2D
         The curves drawn, keyed by what they show: ``"training loss"``,
         ``"validation loss"``, ``"training accuracy"``, ``"validation accuracy"``
-        or ``"batch loss"``. The legend label of each line is this key, followed
-        by the estimator's name in parentheses when there is one.
+        or ``"batch loss"``. The legend label of each line is this key (for a loss,
+        with what it includes: the training and batch losses are the objective,
+        cross-entropy plus penalty; the validation loss the cross-entropy alone),
+        followed by the estimator's name in parentheses when there is one.
 
     best_epoch_line_ : matplotlib Line2D or None
         Vertical line at the epoch of least validation loss (whose parameters
@@ -155,7 +165,7 @@ class TrainingCurveDisplay:
         >>> display = TrainingCurveDisplay.from_estimator(model, kind="batch_loss")
         >>> line = display.lines_["batch loss"]
         >>> line.get_label(), len(line.get_xdata()) == len(model.batch_loss_curve_)
-        ('batch loss (LogisticRegressionGD)', True)
+        ('batch loss: cross-entropy + penalty (LogisticRegressionGD)', True)
         """
         check_matplotlib(f"{cls.__name__}.from_estimator")
         estimator = final_estimator(estimator)
@@ -206,7 +216,8 @@ class TrainingCurveDisplay:
         for key, values in curves.items():
             values = np.asarray(values, dtype=float)
             steps = np.arange(1, values.size + 1)
-            label = f"{key} ({name})" if name else key
+            label = f"{key}: {_LOSS_MEANING[key]}" if key in _LOSS_MEANING else key
+            label = f"{label} ({name})" if name else label
             if key.startswith("validation"):
                 # The validation curve takes the colour of its training curve, dashed.
                 (line,) = ax.plot(steps, values, "--", color=training_color, label=label)

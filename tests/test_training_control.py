@@ -1,0 +1,314 @@
+"""Training control: class weights, a validation set of your own, scikit-learn's callbacks."""
+
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn import config_context
+from sklearn.datasets import load_iris, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import log_loss, recall_score
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.class_weight import compute_sample_weight
+
+from sknn import LogisticRegressionGD, MLPClassifierGD, SoftmaxGD
+
+ESTIMATORS = [LogisticRegressionGD, SoftmaxGD, MLPClassifierGD]
+SOLVERS = ["sgd", "adam", "lbfgs"]
+
+
+def make(Estimator, **params):
+    if Estimator is MLPClassifierGD:
+        params.setdefault("hidden_layer_sizes", (8,))
+    return Estimator(random_state=0, **params)
+
+
+def parameters(model):
+    weights, intercepts = model._fitted_parameters()
+    return [np.asarray(array) for array in [*weights, *intercepts]]
+
+
+@pytest.fixture(scope="module")
+def iris_split():
+    X, y = load_iris(return_X_y=True)
+    X_train, X_val, y_train, y_val = train_test_split(
+        X, y, test_size=0.3, stratify=y, random_state=0
+    )
+    return X_train, X_val, y_train, y_val
+
+
+@pytest.fixture(scope="module")
+def imbalanced():
+    X, y = make_classification(
+        n_samples=2000, n_features=10, n_informative=4, weights=[0.95, 0.05], flip_y=0.0,
+        class_sep=0.5, random_state=0,
+    )  # fmt: skip
+    return train_test_split(X, y, test_size=0.5, stratify=y, random_state=0)
+
+
+# ---------------------------------------------------------------- class_weight
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_balanced_class_weight_is_the_balanced_sample_weight(Estimator, solver, imbalanced):
+    X_train, _, y_train, _ = imbalanced
+    settings = dict(solver=solver, max_iter=5)
+    balanced = make(Estimator, class_weight="balanced", **settings).fit(X_train, y_train)
+    weighted = make(Estimator, **settings).fit(
+        X_train, y_train, sample_weight=compute_sample_weight("balanced", y_train)
+    )
+    for a, b in zip(parameters(balanced), parameters(weighted), strict=True):
+        assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_class_weight_multiplies_sample_weight(Estimator, iris_split):
+    X, _, y, _ = iris_split
+    s = np.random.RandomState(0).uniform(0.5, 2, size=len(y))
+    class_weight = {0: 3.0, 2: 0.5}  # class 1 weighs 1
+    both = make(Estimator, class_weight=class_weight, max_iter=5).fit(X, y, sample_weight=s)
+    per_class = np.array([3.0, 1.0, 0.5])[y]
+    product = make(Estimator, max_iter=5).fit(X, y, sample_weight=s * per_class)
+    for a, b in zip(parameters(both), parameters(product), strict=True):
+        assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_balanced_weights_raise_the_minority_recall(Estimator, imbalanced):
+    X_train, X_test, y_train, y_test = imbalanced
+    scaler = StandardScaler().fit(X_train)
+    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+    plain = make(Estimator, solver="lbfgs").fit(X_train, y_train)
+    balanced = make(Estimator, solver="lbfgs", class_weight="balanced").fit(X_train, y_train)
+    recall = recall_score(y_test, plain.predict(X_test))  # of the minority class, 1
+    recall_balanced = recall_score(y_test, balanced.predict(X_test))
+    assert recall_balanced > recall + 0.1, (recall, recall_balanced)
+
+
+def test_class_weight_weighs_the_validation_loss(iris_split):
+    X, X_val, y, y_val = iris_split
+    class_weight = {0: 5.0, 1: 1.0, 2: 0.2}
+    model = make(SoftmaxGD, class_weight=class_weight, max_iter=3)
+    with pytest.warns(ConvergenceWarning):
+        model.fit(X, y, X_val=X_val, y_val=y_val)
+    weights = np.array([5.0, 1.0, 0.2])[y_val]
+    expected = log_loss(y_val, model.predict_proba(X_val), sample_weight=weights)
+    assert model.validation_loss_curve_[-1] == pytest.approx(expected, rel=1e-10)
+
+
+def test_partial_fit_takes_class_weight_as_a_dict_only(iris_split):
+    X, _, y, _ = iris_split
+    with pytest.raises(ValueError, match="class_weight='balanced' is not supported for partial"):
+        make(SoftmaxGD, class_weight="balanced").partial_fit(X, y, classes=[0, 1, 2])
+    model = make(SoftmaxGD, class_weight={0: 2.0}).partial_fit(X[y != 0], y[y != 0], [0, 1, 2])
+    assert_array_equal(model.classes_, [0, 1, 2])
+
+
+# ---------------------------------------------------------------- X_val
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_validation_curves_without_early_stopping(Estimator, solver, iris_split):
+    X, X_val, y, y_val = iris_split
+    model = make(Estimator, solver=solver, max_iter=8, tol=0.0)
+    model.fit(X, y, X_val=X_val, y_val=y_val)
+    n = model.n_iter_
+    assert len(model.validation_loss_curve_) == len(model.validation_scores_) == n
+    assert model.validation_scores_[-1] == pytest.approx(model.score(X_val, y_val))
+    if Estimator is not LogisticRegressionGD:  # (one-vs-rest: C sums binary losses)
+        expected = log_loss(y_val, model.predict_proba(X_val))
+        assert model.validation_loss_curve_[-1] == pytest.approx(expected, rel=1e-9)
+    assert model.best_validation_loss_ == min(model.validation_loss_curve_)
+    assert model.best_loss_ == min(model.loss_curve_)  # the training loss is watched
+    if solver != "lbfgs":  # every training sample trained: none was held out
+        assert model.t_ == n * len(y)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_early_stopping_watches_the_given_validation_set(Estimator, iris_split):
+    X, X_val, y, y_val = iris_split
+    model = make(Estimator, early_stopping=True, n_iter_no_change=2, learning_rate_init=0.5)
+    model.fit(X, y, X_val=X_val, y_val=y_val)
+    curve = model.validation_loss_curve_
+    assert model.best_validation_loss_ == min(curve)
+    assert model.t_ == model.n_iter_ * len(y)  # all of X trained: nothing held out
+    assert model.validation_scores_[int(np.argmin(curve))] == pytest.approx(
+        model.score(X_val, y_val)
+    )  # the best epoch's parameters were restored
+
+
+def test_validation_set_errors(iris_split):
+    X, X_val, y, y_val = iris_split
+    model = make(SoftmaxGD, max_iter=2)
+    with pytest.raises(ValueError, match="X_val was given without y_val"):
+        model.fit(X, y, X_val=X_val)
+    with pytest.raises(ValueError, match="y_val was given without X_val"):
+        model.fit(X, y, y_val=y_val)
+    with pytest.raises(ValueError, match=r"y_val contains labels \[7\] that are not in"):
+        model.fit(X, y, X_val=X_val, y_val=np.full(len(y_val), 7))
+    with pytest.raises(ValueError, match="X_val has 3 features, but X has 4"):
+        model.fit(X, y, X_val=X_val[:, :3], y_val=y_val)
+    with pytest.raises(ValueError, match="X_val has 45 samples but y_val has 44"):
+        model.fit(X, y, X_val=X_val, y_val=y_val[:-1])
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(X, columns=list("abcd"))
+    other = pd.DataFrame(X_val, columns=list("abdc"))
+    with pytest.raises(ValueError, match="X_val's feature names differ from those of X"):
+        model.fit(frame, y, X_val=other, y_val=y_val)
+    assert not hasattr(model, "classes_")  # every failure left the estimator unfitted
+
+
+def test_x_val_is_transformed_by_the_pipeline_and_routed_by_a_search(iris_split):
+    X, X_val, y, y_val = iris_split
+    X, X_val = X * 100 + 50, X_val * 100 + 50  # unscaled: scaling matters
+    with config_context(enable_metadata_routing=True):
+        mlp = MLPClassifierGD((8,), max_iter=5, random_state=0)
+        mlp.set_fit_request(X_val=True, y_val=True)
+        pipeline = Pipeline([("scale", StandardScaler()), ("mlp", mlp)], transform_input=["X_val"])
+        with pytest.warns(ConvergenceWarning):
+            pipeline.fit(X, y, X_val=X_val, y_val=y_val)
+        fitted = pipeline[-1]
+        # The validation loss is that of the scaled X_val: the scaler transformed it.
+        expected = log_loss(y_val, pipeline.predict_proba(X_val))
+        assert fitted.validation_loss_curve_[-1] == pytest.approx(expected, rel=1e-9)
+
+        search = GridSearchCV(pipeline, {"mlp__alpha": [1e-4, 1e-2]}, cv=2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            search.fit(X, y, X_val=X_val, y_val=y_val)
+        best = search.best_estimator_[-1]
+        assert len(best.validation_loss_curve_) == best.n_iter_ == 5
+        expected = log_loss(y_val, search.best_estimator_.predict_proba(X_val))
+        assert best.validation_loss_curve_[-1] == pytest.approx(expected, rel=1e-9)
+
+
+# ---------------------------------------------------------------- callbacks
+callback_module = pytest.importorskip("sklearn.callback")
+
+
+class Recorder:
+    """A FitCallback that records every hook call with its task, and what it can read."""
+
+    def __init__(self, stop_after_epoch=None):
+        self.events, self.losses, self.stop_after_epoch = [], [], stop_after_epoch
+
+    def setup(self, estimator, context):
+        self.events.append(("setup", None))
+
+    def teardown(self, estimator, context):
+        self.events.append(("teardown", None))
+
+    def on_fit_task_begin(self, estimator, context):
+        self.events.append(("begin", context.task_name))
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None, X=None):
+        self.events.append(("end", context.task_name))
+        if context.task_name == "epoch" and fitted_estimator is not None:
+            # A callback reads the current loss and validation score.
+            self.losses.append(
+                (
+                    fitted_estimator.loss_curve_[-1],
+                    (fitted_estimator.validation_scores_ or [None])[-1],
+                    fitted_estimator.score(X, fitted_estimator.predict(X)),
+                )
+            )
+            return len(self.losses) == self.stop_after_epoch
+        return False
+
+
+def count(events, kind, name):
+    return sum(1 for event in events if event == (kind, name))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_callbacks_see_the_fit_its_epochs_and_its_batches(Estimator, iris_split):
+    X, X_val, y, y_val = iris_split
+    recorder = Recorder()
+    model = make(Estimator, max_iter=4, batch_size=50, tol=0.0).set_callbacks(recorder)
+    model.fit(X, y, X_val=X_val, y_val=y_val)
+    events = recorder.events
+    assert events[0] == ("setup", None) and events[-1] == ("teardown", None)
+    assert events[1] == ("begin", "fit") and events[-2] == ("end", "fit")
+    assert count(events, "begin", "epoch") == count(events, "end", "epoch") == 4
+    batches = int(np.ceil(len(y) / 50))
+    assert count(events, "begin", "batch") == count(events, "end", "batch") == 4 * batches
+    # Each epoch's fitted_estimator is the model as of that epoch.
+    assert [loss for loss, _, _ in recorder.losses] == model.loss_curve_
+    assert [score for _, score, _ in recorder.losses] == model.validation_scores_
+    assert hasattr(model, "coefs_" if Estimator is MLPClassifierGD else "coef_")
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_callback_can_stop_training_and_lbfgs_has_iteration_tasks(iris_split):
+    X, _, y, _ = iris_split
+    model = make(MLPClassifierGD, max_iter=50).set_callbacks(Recorder(stop_after_epoch=3))
+    model.fit(X, y)
+    assert model.n_iter_ == 3
+    recorder = Recorder()
+    lbfgs = make(MLPClassifierGD, solver="lbfgs", max_iter=6).set_callbacks(recorder)
+    lbfgs.fit(X, y)
+    ends = [loss for loss, _, _ in recorder.losses]
+    assert ends == lbfgs.loss_curve_ and len(ends) == lbfgs.n_iter_ == 6
+    # Begun tasks are all ended (the last one, begun for an iteration SciPy did not run,
+    # as an empty task), and L-BFGS iterations have no batch tasks.
+    assert count(recorder.events, "begin", "epoch") == count(recorder.events, "end", "epoch")
+    assert count(recorder.events, "begin", "batch") == 0
+
+
+def test_progress_bar_and_scoring_monitor_in_a_grid_search(iris_split):
+    pytest.importorskip("rich")
+    from sklearn.callback import ProgressBar, ScoringMonitor
+
+    X, _, y, _ = iris_split
+    monitor = ScoringMonitor(scoring="accuracy")
+    search = GridSearchCV(make(SoftmaxGD, max_iter=3), {"alpha": [1e-4, 1e-2]}, cv=2)
+    search.set_callbacks(ProgressBar())
+    search.estimator.set_callbacks(monitor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "does not support callbacks" warning
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search.fit(X, y)
+    rows = monitor.get_logs(select="all")
+    epochs = [row for log in rows for row in log.data if row["task_name"] == "epoch"]
+    assert len(epochs) == (2 * 2 + 1) * 3  # 4 candidates' fits and the refit, 3 epochs each
+    assert all(0 <= row["accuracy"] <= 1 for row in epochs)
+
+
+def test_without_sklearn_callback_everything_else_works():
+    """scikit-learn < 1.9 has no sklearn.callback: simulate its absence."""
+    script = textwrap.dedent(
+        """
+        import sys
+        import warnings
+
+        # scikit-learn 1.9 itself is loaded first; then sklearn.callback is hidden, so
+        # that sknn's import of it fails as it does with an older scikit-learn.
+        from sklearn.datasets import load_iris
+        from sklearn.model_selection import GridSearchCV
+        sys.modules["sklearn.callback"] = None
+        import sknn
+        import sknn._callbacks
+
+        assert sknn._callbacks.CallbackSupportMixin.__module__ == "sknn._callbacks"
+        X, y = load_iris(return_X_y=True)
+        warnings.simplefilter("ignore")
+        for Estimator in (sknn.SoftmaxGD, sknn.MLPClassifierGD):
+            model = Estimator(max_iter=5, random_state=0)
+            assert not hasattr(model, "set_callbacks")
+            model.fit(X, y, X_val=X, y_val=y).predict(X)
+            assert len(model.validation_loss_curve_) == 5
+        print("ok")
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
