@@ -29,7 +29,7 @@ from sklearn.utils.validation import _get_feature_names, check_array, validate_d
 
 from ._callbacks import CallbackSupportMixin, FitTasks, batches_per_epoch
 from ._data import check_range, make_dataset, positive_weights
-from ._lbfgs import run_lbfgs
+from ._lbfgs import FTOL_MLP, run_lbfgs
 from ._objective import Objective
 from ._optimizers import SGD, Adam
 from ._parameters import Parameters
@@ -145,6 +145,9 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.max_fun = max_fun
+
+    #: L-BFGS's relative-decrease stopping rule (see _lbfgs.py).
+    _lbfgs_ftol = FTOL_MLP
 
     # ------------------------------------------------------------------ model hooks
     @abstractmethod
@@ -273,6 +276,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
                     validation_set,
                     settings,
                     self.max_fun,
+                    self._lbfgs_ftol,
                     interrupt,
                     tasks,
                 )

@@ -29,13 +29,17 @@ from ._training import Outcome, evaluate, print_progress, raise_diverged
 #: small enough that the network's activations of a batch stay small.
 FULL_BATCH_ROWS = 4096
 
-#: SciPy's other stopping rule, a relative decrease of J below ``ftol``, is set as low
-#: as scikit-learn's LogisticRegression sets it, so that ``tol`` (on the gradient)
-#: decides when L-BFGS has converged.
-FTOL = 64 * np.finfo(np.float64).eps
+#: SciPy's other stopping rule, a relative decrease of J below ``ftol``, as
+#: scikit-learn sets it: its default for the MLP (as MLPClassifier), and for the convex
+#: linear models as low as LogisticRegression sets it, so that ``tol`` (on the
+#: gradient) decides when they have reached the optimum.
+FTOL_MLP = 2.220446049250313e-09
+FTOL_LINEAR = 64 * np.finfo(np.float64).eps
 
 
-def run_lbfgs(objective, params, state, train, validation, settings, max_fun, interrupt, tasks):
+def run_lbfgs(
+    objective, params, state, train, validation, settings, max_fun, ftol, interrupt, tasks
+):
     """Minimise ``J`` over ``params`` (updated in place) by L-BFGS; keep the books.
 
     Each iteration is recorded as an epoch is by the stochastic solvers: ``J`` in the
@@ -101,7 +105,7 @@ def run_lbfgs(objective, params, state, train, validation, settings, max_fun, in
                 "maxiter": settings.max_epochs,
                 "maxfun": max_fun,
                 "gtol": settings.tol,
-                "ftol": FTOL,
+                "ftol": ftol,
             },
         )
     except KeyboardInterrupt:  # a second Ctrl+C, in the middle of a line search

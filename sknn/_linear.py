@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.utils.extmath import safe_sparse_dot
 
 from ._classifier import BaseGradientDescentClassifier
+from ._lbfgs import FTOL_LINEAR
 from ._primitives import matmul_into
 
 
@@ -63,6 +64,9 @@ class LinearNetwork:
 
 class LinearClassifierGD(BaseGradientDescentClassifier):
     """Base class of the linear classifiers. Do not use directly."""
+
+    #: L-BFGS converges on the gradient alone, as in scikit-learn's LogisticRegression.
+    _lbfgs_ftol = FTOL_LINEAR
 
     _parameter_constraints: dict = {
         **BaseGradientDescentClassifier._parameter_constraints,
