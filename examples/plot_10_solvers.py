@@ -1,7 +1,7 @@
 """
-=====================================================
+======================================================
 Three solvers on the same objective: SGD, Adam, L-BFGS
-=====================================================
+======================================================
 
 :class:`~sknn.MLPClassifierGD` minimises one objective,
 :math:`J = C + \\alpha \\sum_j \\|W_j\\|^2`, with its hand-derived gradient, and

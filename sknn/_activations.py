@@ -23,10 +23,25 @@ LECUN_TANH_SLOPE = 2.0 / 3.0
 
 
 class Activation(NamedTuple):
-    """An activation function and its derivative, both in place."""
+    """An activation function and its derivative, both in place.
+
+    ``bound``, when known, maps a bound on ``|z|`` to a bound on ``|f(z)|``: it lets
+    the engine prove that a fitted network's outputs cannot overflow (``_mlp.py``).
+    """
 
     forward: Callable[[np.ndarray], object]
     derivative: Callable[[np.ndarray, np.ndarray], object]
+    bound: Callable[[float], float] | None = None
+
+
+def _no_larger(z_bound):
+    """|f(z)| <= |z| (identity, relu)."""
+    return z_bound
+
+
+def _at_most(value):
+    """|f(z)| <= value whatever z (the sigmoids)."""
+    return lambda z_bound: value
 
 
 def identity(Z):
@@ -82,11 +97,11 @@ def relu_derivative(A, delta):
 
 
 ACTIVATIONS = {
-    "identity": Activation(identity, identity_derivative),
-    "logistic": Activation(logistic, logistic_derivative),
-    "tanh": Activation(tanh, tanh_derivative),
-    "lecun_tanh": Activation(lecun_tanh, lecun_tanh_derivative),
-    "relu": Activation(relu, relu_derivative),
+    "identity": Activation(identity, identity_derivative, _no_larger),
+    "logistic": Activation(logistic, logistic_derivative, _at_most(1.0)),
+    "tanh": Activation(tanh, tanh_derivative, _at_most(1.0)),
+    "lecun_tanh": Activation(lecun_tanh, lecun_tanh_derivative, _at_most(LECUN_TANH_SCALE)),
+    "relu": Activation(relu, relu_derivative, _no_larger),
 }
 
 #: Other names of registry entries: one activation, two names.

@@ -28,7 +28,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _get_feature_names, check_array, validate_data
 
 from ._callbacks import CallbackSupportMixin, FitTasks, batches_per_epoch
-from ._data import check_range, make_dataset, positive_weights
+from ._data import check_range, finite_bound, make_dataset, positive_weights
 from ._lbfgs import FTOL_MLP, run_lbfgs
 from ._objective import Objective
 from ._optimizers import SGD, Adam
@@ -37,6 +37,7 @@ from ._training import (
     DeferredInterrupt,
     Settings,
     TrainingState,
+    check_finite_outputs,
     run_epochs,
     warn_if_not_converged,
 )
@@ -219,6 +220,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
         fitted = {}  # every new fitted attribute, published together at the end
         raw_sample_weight = sample_weight
         X, y = self._validate_training_data(X, y, reset=not continuing, fitted=fitted)
+        data_bound = fitted.pop("_data_bound")
         # float32 data trains in float32; a continued model keeps its own dtype.
         dtype = np.asarray(self._fitted_parameters()[0][0]).dtype if continuing else X.dtype
         targets = self._encode_targets(y, classes, continuing, incremental, dtype)
@@ -232,7 +234,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
         train, validation_set = self._datasets(
             X, targets, sample_weight, indices, incremental, validation, fitted
         )
-        check_range(X, params.flat.dtype)
+        check_range(data_bound, params.flat.dtype)
         lbfgs = self.solver == "lbfgs"
         settings = Settings(
             max_epochs=1 if incremental else self.max_iter,
@@ -298,6 +300,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
                 state.optimizer = optimizer.state_dict()
                 if not incremental and not outcome.interrupted:
                     warn_if_not_converged(state, epochs_before, outcome, self.max_iter)
+            check_finite_outputs(objective, params, train, data_bound, settings.batch_size)
             fitted.update(self._parameter_attributes(params.weights, params.intercepts))
             fitted.update(self._history_attributes(state, outcome.epochs, incremental))
             with interrupt.critical():
@@ -316,6 +319,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
                 accept_sparse=("csr", "csc"),
                 dtype=(np.float64, np.float32),
                 multi_output=self._accepts_multi_output(),
+                ensure_all_finite=False,  # finite_bound checks it, and keeps max |x|
                 reset=reset,
             )
             for name in _FEATURE_ATTRIBUTES:
@@ -327,6 +331,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             vars(self).update(before)
         if sp.issparse(X):
             X = X.tocsr()  # rows are gathered per batch
+        fitted["_data_bound"] = finite_bound(X)  # (not published: see _publish)
         return X, y
 
     def _accepts_multi_output(self):

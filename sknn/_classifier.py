@@ -217,8 +217,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
                     "classes must be passed on the first call to partial_fit: the list of "
                     "every label that any call may contain."
                 )
-            _check_label_types(classes, "classes")
-            classes = np.unique(classes)
+            classes = _checked_classes(classes)
         else:
             classes = np.unique(y)
         unknown = np.setdiff1d(y, classes)
@@ -343,6 +342,24 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _checked_classes(classes):
+    """``partial_fit``'s ``classes``, sorted and unique; a set is taken too."""
+    if isinstance(classes, set | frozenset):  # no order, but a fine collection of labels
+        classes = list(classes)
+    _check_label_types(classes, "classes")
+    classes = np.asarray(classes)
+    if classes.ndim != 1:
+        raise ValueError(
+            f"classes must be a 1-d collection of labels, got an array of shape {classes.shape}."
+        )
+    if classes.dtype.kind == "f" and not np.isfinite(classes).all():
+        raise ValueError(
+            f"classes contains NaN or infinity: {classes.tolist()}. A class label must be a "
+            "finite number or a string."
+        )
+    return np.unique(classes)
 
 
 def _same(labels, classes):

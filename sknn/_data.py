@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils.validation import _assert_all_finite, _check_sample_weight
 
 from ._primitives import gather_rows
 
@@ -41,16 +41,20 @@ class BatchGatherer:
     """
 
     def __init__(self, data, batch_size, dtype):
-        self.data, self.batch_size = data, batch_size
+        self.data, self.batch_size, self.dtype = data, batch_size, dtype
         self.order = np.arange(data.X.shape[0]) if data.indices is None else data.indices.copy()
         self.can_slice = data.indices is None and data.X.dtype == dtype
-        self.X_buffer = None
-        if not sp.issparse(data.X):
-            self.X_buffer = np.empty((batch_size, data.X.shape[1]), dtype=dtype)
-        self.targets_buffer = np.empty((batch_size, *data.targets.shape[1:]), data.targets.dtype)
-        self.weight_buffer = None
+        self.buffers = None  # allocated at the first gather: slices need none
+
+    def _allocate(self):
+        """The buffers of a gathered batch: X's rows (dense X), targets, weights."""
+        data, rows = self.data, self.batch_size
+        X = None if sp.issparse(data.X) else np.empty((rows, data.X.shape[1]), self.dtype)
+        targets = np.empty((rows, *data.targets.shape[1:]), data.targets.dtype)
+        weights = None
         if data.sample_weight is not None:
-            self.weight_buffer = np.empty(batch_size, dtype=data.sample_weight.dtype)
+            weights = np.empty(rows, dtype=data.sample_weight.dtype)
+        return X, targets, weights
 
     def epoch(self, rng=None):
         """Yield ``(X, T, sample_weight)`` per batch; shuffle the order first if ``rng``."""
@@ -64,11 +68,14 @@ class BatchGatherer:
                 rows = slice(start, stop)
                 yield X[rows], targets[rows], None if weights is None else weights[rows]
                 continue
+            if self.buffers is None:
+                self.buffers = self._allocate()
+            X_buffer, targets_buffer, weight_buffer = self.buffers
             indices = self.order[start:stop]
             yield (
-                gather_rows(X, indices, self.X_buffer),
-                gather_rows(targets, indices, self.targets_buffer),
-                None if weights is None else gather_rows(weights, indices, self.weight_buffer),
+                gather_rows(X, indices, X_buffer),
+                gather_rows(targets, indices, targets_buffer),
+                None if weights is None else gather_rows(weights, indices, weight_buffer),
             )
 
 
@@ -114,15 +121,29 @@ def normalise(sample_weight, indices):
     return (sample_weight / scale / mean).astype(sample_weight.dtype, copy=False)
 
 
-def check_range(X, dtype):
-    """Refuse data that the parameters' dtype cannot hold (a float32 model, float64 X)."""
-    if X.dtype == dtype or np.finfo(dtype).max >= np.finfo(X.dtype).max:
-        return
+def finite_bound(X):
+    """``max |x|`` over X, which must be finite (scikit-learn's error otherwise).
+
+    Two reductions, ``min`` and ``max``, check finiteness (NaN propagates through
+    both) and give the bound that certifies a fitted model's outputs finite.
+    """
     values = X.data if sp.issparse(X) else X
-    largest = float(np.abs(values).max()) if values.size else 0.0
-    if largest > np.finfo(dtype).max:
+    if values.size == 0:
+        return 0.0
+    low, high = float(values.min()), float(values.max())
+    if not (np.isfinite(low) and np.isfinite(high)):
+        _assert_all_finite(values, input_name="X")
+    return max(abs(low), abs(high))
+
+
+def check_range(data_bound, dtype):
+    """Refuse data that the parameters' dtype cannot hold (a float32 model, float64 X).
+
+    ``data_bound`` is ``max |x|`` (:func:`finite_bound`).
+    """
+    if data_bound > np.finfo(dtype).max:
         raise ValueError(
-            f"X holds values up to {largest:.3g}, beyond the range of {dtype} "
+            f"X holds values up to {data_bound:.3g}, beyond the range of {np.dtype(dtype)} "
             f"(at most {np.finfo(dtype).max:.3g}) in which this model was fitted. Scale "
             "the features, or fit from scratch (warm_start=False) to train in float64."
         )

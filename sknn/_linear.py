@@ -17,7 +17,7 @@ from sklearn.utils.extmath import safe_sparse_dot
 
 from ._classifier import BaseGradientDescentClassifier
 from ._lbfgs import FTOL_LINEAR
-from ._primitives import matmul_into
+from ._primitives import induced_inf_norm, matmul_into
 
 
 class LinearNetwork:
@@ -54,6 +54,12 @@ class LinearNetwork:
         if b is not None:
             Z += b
         return Z
+
+    def output_bound(self, weights, intercepts, input_bound):
+        """A bound on ``|Z|`` for inputs with ``|x| <= input_bound``: ``||W|| b + |b|``."""
+        b = intercepts[0]
+        largest_intercept = 0.0 if b is None or b.size == 0 else float(np.abs(b).max())
+        return induced_inf_norm(weights[0]) * input_bound + largest_intercept
 
     def backward(self, X, delta, weights, grads, workspace):
         """``dC/dW = X^T delta`` and ``dC/db = 1^T delta`` from ``delta = dC/dZ``."""

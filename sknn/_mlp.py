@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.utils.extmath import safe_sparse_dot
 
 from ._activations import get_activation
-from ._primitives import matmul_into
+from ._primitives import induced_inf_norm, matmul_into
 
 
 def lecun_normal(fan_in, fan_out, rng):
@@ -135,6 +135,23 @@ class MultilayerPerceptron:
                     else self._drop(Z, workspace, j, rng)
                 )
         return Z
+
+    def output_bound(self, weights, intercepts, input_bound):
+        """A bound on the logits for inputs with ``|x| <= input_bound``, or None.
+
+        Layer by layer, ``|z_j| <= ||W_j|| |a_{j-1}| + max |b_j|`` (``||W||`` the most
+        a product with ``W`` can grow the largest entry, ``_primitives.induced_inf_norm``),
+        and the activation bounds ``|a_j|`` from ``|z_j|``. None for an activation whose
+        range is not known (a registered one).
+        """
+        if self.activation.bound is None and len(weights) > 1:
+            return None
+        bound = input_bound
+        for j, (W, b) in enumerate(zip(weights, intercepts)):
+            bound = induced_inf_norm(W) * bound + (float(np.abs(b).max()) if b.size else 0.0)
+            if j < len(weights) - 1:
+                bound = self.activation.bound(bound)
+        return bound
 
     def backward(self, X, delta, weights, grads, workspace):
         """Every ``dC/dW_j`` and ``dC/db_j`` into ``grads``, from ``delta = dC/dz_L``."""

@@ -5,7 +5,9 @@ defined once, here, beside the plain expression it computes:
 
 - :func:`matmul_into`: ``out[...] = A @ B``, into a buffer allocated once;
 - :func:`add_scaled`: ``y += a * x`` in place, without a temporary;
-- :func:`gather_rows`: ``out[...] = X[indices]``, the rows of a mini-batch.
+- :func:`gather_rows`: ``out[...] = X[indices]``, the rows of a mini-batch;
+- :func:`all_finite`: ``np.isfinite(x).all()``, without an array of booleans;
+- :func:`induced_inf_norm`: ``max_k sum_i |W_ik|``, the most ``x W`` can grow ``max |x|``.
 
 Their tests (``tests/test_primitives.py``) compare each with the plain expression.
 """
@@ -55,3 +57,22 @@ def gather_rows(X, indices, out):
         return out
     # mode="clip" lets take write straight into `out` (the default buffers first).
     return np.take(X, indices, axis=0, out=out, mode="clip")
+
+
+def all_finite(x):
+    """``np.isfinite(x).all()``, in two reductions that allocate nothing.
+
+    NaN propagates through ``min`` and ``max``, and an infinity is a minimum or a
+    maximum, so both are finite exactly when every entry is.
+    """
+    return bool(x.size == 0 or (np.isfinite(x.min()) and np.isfinite(x.max())))
+
+
+def induced_inf_norm(W):
+    """``max_k sum_i |W_ik|``: for any row ``x``, ``max_k |(x W)_k| <= max_i |x_i| * this``."""
+    if W.size == 0:
+        return 0.0
+    column_sums = np.zeros(W.shape[1])
+    for start in range(0, W.shape[0], 256):  # in blocks of rows: no copy of all of |W|
+        column_sums += np.abs(W[start : start + 256]).sum(axis=0, dtype=np.float64)
+    return float(column_sums.max())

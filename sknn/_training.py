@@ -20,6 +20,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ._data import BatchGatherer
+from ._primitives import all_finite
 
 
 class Settings(NamedTuple):
@@ -198,6 +199,9 @@ def run_epochs(
         validation_batches = BatchGatherer(validation, settings.batch_size, dtype)
     watch = settings.early_stopping and validation is not None  # restore the best epoch
     best_params = params.flat.copy() if watch else None
+    # Without early stopping, the parameters of the last completed epoch: a Ctrl+C
+    # during an update that overflowed falls back to them.
+    last_epoch = None if watch else params.flat.copy()
     # One full batch: its order is moot.
     shuffle_rng = rng if settings.shuffle and settings.batch_size < train.n_samples else None
     epochs_before, batches_before = state.n_iter, len(state.batch_loss_curve)
@@ -223,8 +227,10 @@ def run_epochs(
                 if interrupt.requested:
                     raise KeyboardInterrupt
 
-            if not (np.isfinite(params.flat).all() and _finite_state(optimizer)):
+            if not (all_finite(params.flat) and _finite_state(optimizer)):
                 raise_diverged(state.n_iter + 1)
+            if last_epoch is not None:
+                last_epoch[...] = params.flat  # finite: where Ctrl+C falls back to
             loss = accumulated_loss / train.n_samples
             validated = train_score = None
             if validation is not None:
@@ -269,8 +275,16 @@ def run_epochs(
         del state.batch_loss_curve[batches_before:]  # the unfinished epoch's batches
         completed = state.n_iter - epochs_before
         tasks.epoch_ends(completed=False)
+        finite = all_finite(params.flat)
         if watch and state.validation_loss_curve[epochs_before:]:
             kept = "the parameters of the epoch with the best validation loss"
+        elif not finite:
+            # The update in flight overflowed: never keep non-finite parameters.
+            if watch:
+                kept = "the parameters training started from (the last update overflowed)"
+            else:
+                params.flat[...] = last_epoch
+                kept = "the parameters of the last completed epoch (the last update overflowed)"
         else:
             # Nothing validated yet: the trained parameters beat the initial ones.
             if watch:
@@ -316,7 +330,34 @@ def warn_if_not_converged(state, epochs_before, outcome, max_iter):
 def _finite_state(optimizer):
     """Whether the optimizer's arrays are finite (Adam's g^2 overflows first)."""
     arrays = [value for value in optimizer.state_dict().values() if isinstance(value, np.ndarray)]
-    return all(np.isfinite(array).all() for array in arrays)
+    return all(all_finite(array) for array in arrays)
+
+
+def check_finite_outputs(objective, params, train, data_bound, batch_size):
+    """Raise unless the fitted model's logits are finite on the training data.
+
+    Finite parameters can still overflow (a fit that diverged without reaching
+    infinity), and then ``predict_proba`` would be NaN. The network's bound on its
+    logits for inputs up to ``max |x|`` (``output_bound``) proves them finite at the
+    cost of one pass over the parameters; only when it cannot (a bound near the
+    dtype's largest number, or an activation of unknown range) are the logits
+    computed on every training sample.
+    """
+    dtype = params.flat.dtype
+    bound = objective.network.output_bound(params.weights, params.intercepts, data_bound)
+    if bound is not None and bound < np.finfo(dtype).max / 4:
+        return
+    workspace = objective.network.allocate(batch_size, params)
+    for X, _, _ in BatchGatherer(train, batch_size, dtype).epoch():
+        Z = objective.network.forward(X, params.weights, params.intercepts, workspace)
+        if not all_finite(Z):
+            raise FloatingPointError(
+                "Training diverged: the fitted parameters are finite, but so large that "
+                "the model's outputs overflow on the training data (its probabilities "
+                "would be NaN). Lower learning_rate_init, scale the features (for "
+                "example with StandardScaler). An estimator fitted "
+                "before this call keeps the parameters it had."
+            )
 
 
 def raise_diverged(epoch):

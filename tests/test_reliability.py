@@ -1,0 +1,253 @@
+"""Reliability, round two: no half-written model, no silent non-answer, no copy of X.
+
+Each test reproduces a defect found by an outside campaign against the previous engine
+(see the issue "Reliability, round two") and states the behaviour now required.
+"""
+
+import signal
+import sys
+import tracemalloc
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import StandardScaler
+
+from sknn import LogisticRegressionGD, MLPClassifierGD, SoftmaxGD
+from sknn._objective import Objective
+
+ESTIMATORS = [LogisticRegressionGD, SoftmaxGD, MLPClassifierGD]
+
+
+def make(Estimator, **params):
+    if Estimator is MLPClassifierGD:
+        params.setdefault("hidden_layer_sizes", (8,))
+    return Estimator(random_state=0, **params)
+
+
+def flat(model):
+    weights, intercepts = model._fitted_parameters()
+    return np.concatenate([np.ravel(a) for a in [*weights, *intercepts]])
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def sigint_available():
+    return signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+# ---------------------------------------------------------------- 1. half-written fits
+class SecondCtrlC:
+    """A profile hook: two SIGINTs (an impatient Ctrl+C) just before the k-th
+    ``list.append`` that sknn's own code makes, once the first epoch is done."""
+
+    def __init__(self, k):
+        self.k, self.seen, self.fired = k, 0, False
+
+    def __call__(self, frame, event, arg):
+        if event != "c_call" or self.fired or getattr(arg, "__name__", "") != "append":
+            return
+        if "sknn" not in frame.f_code.co_filename:
+            return
+        self.seen += 1
+        if self.seen == self.k:
+            self.fired = True
+            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)
+
+
+@pytest.mark.skipif(not sigint_available(), reason="SIGINT is handled by someone else here")
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_every_curve_and_counter_agree_after_a_second_ctrl_c_anywhere(Estimator, iris):
+    """A second Ctrl+C at each bookkeeping statement in turn, with early stopping."""
+    X, y = iris
+    for k in range(1, 400):
+        model = make(Estimator, early_stopping=True, max_iter=4, n_iter_no_change=50)
+        hook = SecondCtrlC(k)
+        sys.setprofile(hook)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model.fit(X, y)
+        except KeyboardInterrupt:
+            pass  # the fit was cut short before any result: nothing published
+        finally:
+            sys.setprofile(None)
+        if not hook.fired:
+            break  # every append of a whole fit has been tried
+        if not hasattr(model, "n_iter_"):
+            continue
+        n = model.n_iter_
+        assert len(model.loss_curve_) == len(model.validation_loss_curve_) == n
+        assert len(model.validation_scores_) == n
+        assert model.t_ == n * n_train(X)  # the samples of the completed epochs
+        assert np.isfinite(model.predict_proba(X)).all()
+    else:
+        pytest.fail("the sweep did not reach the end of a fit")
+
+
+def n_train(X):
+    """Training rows after the default 10 % validation split."""
+    return X.shape[0] - int(np.ceil(0.1 * X.shape[0]))
+
+
+# ---------------------------------------------------------------- 3. silent non-answers
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize(
+    "dtype, scale", [(np.float64, 1e307), (np.float32, 1e37)], ids=["float64", "float32"]
+)
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_sample_weights_whose_sum_overflows(Estimator, dtype, scale, iris):
+    X, y = iris
+    X = X.astype(dtype)
+    relative = np.random.RandomState(0).uniform(0.5, 1.0, size=len(y))
+    huge = (relative * scale).astype(dtype)
+    assert not np.isfinite(np.sum(huge, dtype=dtype))  # their sum overflows
+    model = make(Estimator, max_iter=5).fit(X, y, sample_weight=huge)
+    reference = make(Estimator, max_iter=5).fit(X, y, sample_weight=relative.astype(dtype))
+    assert np.abs(flat(model)).max() > 0  # trained: not left at the initialisation
+    assert_allclose(flat(model), flat(reference), rtol=1e-4, atol=1e-5)
+    equal = make(Estimator, max_iter=5).fit(X, y, sample_weight=np.full(len(y), scale, dtype))
+    assert_allclose(flat(equal), flat(make(Estimator, max_iter=5).fit(X, y)), rtol=1e-5)
+
+
+@pytest.mark.skipif(not sigint_available(), reason="SIGINT is handled by someone else here")
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_ctrl_c_during_an_overflowing_update_keeps_finite_parameters(
+    Estimator, iris, monkeypatch
+):
+    X, y = iris
+    calls, epoch_ends = [], []
+    original = Objective.value_and_gradient
+
+    def step(self, params, grads, *args):
+        calls.append(params.flat.copy())
+        loss = original(self, params, grads, *args)
+        if len(calls) == 8:  # in the 2nd epoch (5 batches of 30 per epoch)
+            grads.flat[0] = np.inf  # this update overflows...
+            signal.raise_signal(signal.SIGINT)  # ... and Ctrl+C arrives during it
+        return loss
+
+    monkeypatch.setattr(Objective, "value_and_gradient", step)
+    model = make(Estimator, batch_size=30, max_iter=10)
+    with pytest.warns(UserWarning, match=r"keeping the parameters of the last completed epoch"):
+        model.fit(X, y)
+    assert np.isfinite(flat(model)).all()
+    assert_array_equal(flat(model), calls[5])  # where epoch 2 started: epoch 1's end
+    assert model.n_iter_ == len(model.loss_curve_) == 1
+    assert np.isfinite(model.predict_proba(X)).all()
+
+
+def test_a_fit_whose_outputs_overflow_raises():
+    """Finite parameters, but so large that the logits overflow: NaN probabilities.
+
+    One full-batch step of 1e30 in float32 leaves every weight finite (about 1e29),
+    but two layers multiply them past float32's largest number, 3.4e38.
+    """
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X).astype(np.float32)
+    model = MLPClassifierGD(
+        (8, 8), learning_rate_init=1e30, momentum=0, batch_size=len(y), max_iter=1, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with pytest.raises(FloatingPointError, match="the model's outputs overflow"):
+            model.fit(X, y)
+    assert not hasattr(model, "coefs_")
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_every_fitted_model_gives_finite_probabilities_on_its_training_data(Estimator, iris):
+    X, y = iris
+    for settings in (
+        {},
+        {"learning_rate_init": 5.0},
+        {"solver": "adam", "learning_rate_init": 1.0},
+        {"solver": "lbfgs", "alpha": 0.0},
+    ):
+        try:
+            model = make(Estimator, max_iter=20, **settings).fit(X * 100, y)
+        except FloatingPointError:
+            continue  # a diverged fit is an error, never a model
+        proba = model.predict_proba(X * 100)
+        assert np.isfinite(proba).all()
+        assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+
+
+# ---------------------------------------------------------------- 4. clear messages
+def test_clear_messages_for_odd_arguments(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match=r"got unknown entries \[\['x'\]\]; allowed"):
+        SoftmaxGD(monitor=[["x"]]).fit(X, y)
+    # A set of classes is a fine collection of labels.
+    assert_array_equal(SoftmaxGD().partial_fit(X, y, classes={0, 1, 2}).classes_, [0, 1, 2])
+    with pytest.raises(ValueError, match="classes contains NaN or infinity"):
+        SoftmaxGD().partial_fit(X, y, classes=[0, 1, 2, np.nan])
+    with pytest.raises(ValueError, match="partial_fit does not support early_stopping=True"):
+        SoftmaxGD(early_stopping=True).partial_fit(X, y, classes=[0, 1, 2])
+    with pytest.raises(ValueError, match=r"The 'invscaling' schedule overflows"):
+        SoftmaxGD(learning_rate="invscaling", power_t=1e3).fit(X, y)
+
+
+def test_a_float32_model_refuses_float64_data_beyond_its_range(iris):
+    X, y = iris
+    model = SoftmaxGD(max_iter=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X.astype(np.float32), y)
+    before = model.coef_.copy()
+    huge = X * 1e300  # float64, beyond float32's 3.4e38
+    with pytest.raises(ValueError, match=r"X holds values up to .*beyond the range of float32"):
+        model.set_params(warm_start=True).fit(huge, y)
+    with pytest.raises(ValueError, match=r"beyond the range of float32"):
+        model.partial_fit(huge, y)
+    assert_array_equal(model.coef_, before)
+
+
+# ---------------------------------------------------------------- 5. memory: no copy of X
+def peak_during(function):
+    """The peak of memory allocated (tracemalloc: NumPy's arrays included) by a call."""
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize(
+    "case",
+    ["full_batch", "zero_weights", "early_stopping", "float32_model_float64_data", "sparse"],
+)
+def test_no_path_copies_X(case):
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(20000, 50)), np.arange(20000) % 3
+    settings = dict(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    kwargs = {}
+    if case == "full_batch":
+        settings["batch_size"] = 20000
+    elif case == "zero_weights":
+        kwargs["sample_weight"] = (np.arange(20000) % 2).astype(float)
+    elif case == "early_stopping":
+        settings["early_stopping"] = True
+    elif case == "sparse":
+        X = sp.random(20000, 50, density=0.5, format="csr", random_state=0)
+    model = MLPClassifierGD(**settings)
+    if case == "float32_model_float64_data":
+        model.fit(X.astype(np.float32), y)
+        model.set_params(warm_start=True)
+    size = X.data.nbytes if sp.issparse(X) else X.nbytes  # 8 MB
+    peak = peak_during(lambda: model.fit(X, y, **kwargs))
+    # Batches, index arrays, weights and (for one full batch) the activations of every
+    # sample are small beside X: no copy of X is made.
+    assert peak < 0.5 * size, (case, peak / size)
