@@ -125,7 +125,7 @@ def test_ctrl_c_during_an_overflowing_update_keeps_finite_parameters(
     Estimator, iris, monkeypatch
 ):
     X, y = iris
-    calls, epoch_ends = [], []
+    calls = []
     original = Objective.value_and_gradient
 
     def step(self, params, grads, *args):
