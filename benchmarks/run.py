@@ -112,7 +112,7 @@ MODES = {
         solver_epochs=30,
         solver_lbfgs_iterations=128,
         solver_race_epochs=5,
-        solver_race_repeats=5,
+        solver_race_repeats=9,
         pause=0.3,
     ),
 }
