@@ -80,7 +80,7 @@ class EpochTrainer:
         return self.steps >= self.budget
 
     def advance(self, X, y, classes):
-        """Train one more epoch; return the model and the seconds trained so far."""
+        """Train one more epoch; return the model, the seconds trained so far, the epochs."""
         if self.model is None:
             self.model = self.factory()
         start = time.perf_counter()
