@@ -1,8 +1,9 @@
 """The models that the benchmarks race, each built by a factory with the shared settings.
 
 Every MLP in a comparison trains the same network (784 inputs, the hidden layers,
-a softmax output over 10 classes) with the same optimizer (SGD, learning rate
-0.01, Nesterov momentum 0.9) and the same L2 penalty, each in its library's
+a softmax output over 10 classes) from scikit-learn's initialisation with the same
+optimizer (by default SGD, learning rate 0.01, Nesterov momentum 0.9; the solvers
+section also Adam and L-BFGS) and the same L2 penalty, each in its library's
 convention. The floor (``floor.py``) is built here too, beside the model it is the
 floor of.
 """
@@ -13,48 +14,67 @@ from floor import Floor
 #: Settings every MLP in the comparison shares.
 LEARNING_RATE = 0.01
 SKLEARN_ALPHA = 1e-4  # MLPClassifier's default L2 penalty
+#: The learning rate of each stochastic solver: SGD's above, and Adam's default in
+#: scikit-learn (MLPClassifier's 0.001; sknn's default is SGD's 0.01).
+LEARNING_RATES = {"sgd": LEARNING_RATE, "adam": 0.001}
+#: Limit on L-BFGS's evaluations of the objective: scikit-learn's default max_fun.
+MAX_FUN = 15000
+#: Curvature pairs that L-BFGS keeps: SciPy's default (maxcor), which scikit-learn
+#: and sknn use; PyTorch's LBFGS keeps 100 unless told.
+LBFGS_HISTORY = 10
 
 #: sknn's name of each activation, and scikit-learn's and PyTorch's names for it.
 SKLEARN_ACTIVATIONS = {"relu": "relu", "sigmoid": "logistic"}
 TORCH_ACTIVATIONS = {"relu": "ReLU", "sigmoid": "Sigmoid"}
 
 
-def sknn_mlp(hidden, batch_size, epochs, seed, activation="relu"):
+def sknn_mlp(hidden, batch_size, epochs, seed, activation="relu", solver="sgd", n_train=None):
+    """sknn's MLP; ``epochs`` is ``max_iter`` (L-BFGS iterations with solver="lbfgs").
+
+    ``n_train``, the number of training samples, is needed by "lbfgs" only: its
+    penalty is converted with the whole training set as the batch.
+    """
     from sknn import MLPClassifierGD
 
     # sknn's penalty is alpha ||W||^2 on the mean loss; scikit-learn's is
-    # (alpha / 2) ||W||^2 / batch_size: the same objective with this alpha.
+    # (alpha / 2) ||W||^2 / n_batch, n_batch the mini-batch (sgd, adam) or the whole
+    # training set (lbfgs): the same objective with this alpha.
+    n_batch = n_train if solver == "lbfgs" else batch_size
     return MLPClassifierGD(
         hidden,
         activation=activation,
+        solver=solver,
         batch_size=batch_size,
         max_iter=epochs,
-        learning_rate_init=LEARNING_RATE,
-        alpha=SKLEARN_ALPHA / (2 * batch_size),
+        learning_rate_init=LEARNING_RATES.get(solver, LEARNING_RATE),
+        alpha=SKLEARN_ALPHA / (2 * n_batch),
         momentum=0.9,
         nesterovs_momentum=True,
         weight_init="glorot_uniform",  # scikit-learn's initialisation
         tol=0.0,
         n_iter_no_change=epochs + 1,
+        max_fun=MAX_FUN,
         random_state=seed,
     )
 
 
-def sklearn_mlp(hidden, batch_size, epochs, seed, activation="relu"):
+def sklearn_mlp(hidden, batch_size, epochs, seed, activation="relu", solver="sgd", n_train=None):
+    """scikit-learn's MLP, as :func:`sknn_mlp` (``n_train`` is unused: alpha is its own)."""
     from sklearn.neural_network import MLPClassifier
 
     return MLPClassifier(
         hidden,
         activation=SKLEARN_ACTIVATIONS[activation],
-        solver="sgd",
+        solver=solver,
         momentum=0.9,
         nesterovs_momentum=True,
         batch_size=batch_size,
         max_iter=epochs,
-        learning_rate_init=LEARNING_RATE,
+        learning_rate_init=LEARNING_RATES.get(solver, LEARNING_RATE),
         alpha=SKLEARN_ALPHA,
         tol=0.0,
         n_iter_no_change=epochs + 1,
+        max_fun=MAX_FUN,
         random_state=seed,
     )
 
@@ -65,46 +85,133 @@ def floor_mlp(hidden, batch_size, epochs, seed, activation="relu"):
 
 
 class TorchMLP:
-    """The same network and optimizer in PyTorch, with a fit/score interface."""
+    """The same network, initialisation and optimizer in PyTorch, with fit/partial_fit/score.
 
-    def __init__(self, hidden, batch_size, epochs, seed, activation="relu"):
+    ``solver`` is "sgd" (``torch.optim.SGD``, Nesterov momentum 0.9), "adam"
+    (``torch.optim.Adam``) or "lbfgs" (``torch.optim.LBFGS`` on the full batch, with
+    ``line_search_fn="strong_wolfe"``: SciPy's L-BFGS-B, which scikit-learn and sknn
+    call, also searches for a step that meets the strong Wolfe conditions; PyTorch's
+    default is a fixed step). For "lbfgs", ``epochs`` is the number of iterations.
+    The weights and intercepts start as scikit-learn's do, ``U(-b, b)`` with
+    ``b = sqrt(6 / (fan_in + fan_out))`` (``sqrt(2 / ...)`` for sigmoid), drawn from a
+    generator of the model's own, which also shuffles: models that take turns do not
+    share a random stream.
+    """
+
+    def __init__(self, hidden, batch_size, epochs, seed, activation="relu", solver="sgd"):
         self.hidden, self.batch_size, self.epochs, self.seed = hidden, batch_size, epochs, seed
-        self.activation = activation
+        self.activation, self.solver = activation, solver
+
+    def _build(self, n_features, n_classes, dtype):
+        import torch
+
+        self.generator = torch.Generator().manual_seed(self.seed)
+        units = [n_features, *self.hidden, n_classes]
+        activation = getattr(torch.nn, TORCH_ACTIVATIONS[self.activation])
+        factor = 2.0 if self.activation == "sigmoid" else 6.0  # scikit-learn's _init_coef
+        layers = []
+        for fan_in, fan_out in zip(units[:-1], units[1:]):
+            layer = torch.nn.Linear(fan_in, fan_out, dtype=dtype)
+            bound = float(np.sqrt(factor / (fan_in + fan_out)))
+            with torch.no_grad():
+                layer.weight.uniform_(-bound, bound, generator=self.generator)
+                layer.bias.uniform_(-bound, bound, generator=self.generator)
+            layers += [layer, activation()]
+        self.model = model = torch.nn.Sequential(*layers[:-1])
+        self.weights = [p for name, p in model.named_parameters() if name.endswith("weight")]
+        biases = [p for name, p in model.named_parameters() if name.endswith("bias")]
+        self.loss_function = torch.nn.CrossEntropyLoss()
+        if self.solver == "lbfgs":
+            self.optimizer = None  # made by fit, with its number of iterations
+            return
+        # scikit-learn's penalty (alpha / 2) ||W||^2 / batch_size has the gradient
+        # (alpha / batch_size) W: PyTorch's weight_decay, added to the gradient before
+        # the step, also before Adam's moments (torch.optim.Adam's L2, not AdamW).
+        groups = [
+            {"params": self.weights, "weight_decay": SKLEARN_ALPHA / self.batch_size},
+            {"params": biases, "weight_decay": 0.0},
+        ]
+        if self.solver == "adam":
+            self.optimizer = torch.optim.Adam(groups, lr=LEARNING_RATES["adam"])
+        else:
+            self.optimizer = torch.optim.SGD(
+                groups, lr=LEARNING_RATES["sgd"], momentum=0.9, nesterov=True
+            )
+
+    @staticmethod
+    def _tensors(X, y):
+        import torch
+
+        return torch.from_numpy(X), torch.from_numpy(y)
+
+    def _epoch(self, X_t, y_t):
+        import torch
+
+        n_samples = X_t.shape[0]
+        order = torch.randperm(n_samples, generator=self.generator)
+        for start in range(0, n_samples, self.batch_size):
+            indices = order[start : start + self.batch_size]
+            self.optimizer.zero_grad()
+            loss = self.loss_function(
+                self.model(X_t.index_select(0, indices)), y_t.index_select(0, indices)
+            )
+            loss.backward()
+            self.optimizer.step()
+
+    def _lbfgs(self, X_t, y_t, iterations):
+        import torch
+
+        # scikit-learn's full-batch penalty: (alpha / 2) ||W||^2 / n_samples.
+        penalty = SKLEARN_ALPHA / (2 * X_t.shape[0])
+        self.optimizer = optimizer = torch.optim.LBFGS(
+            self.model.parameters(),
+            lr=1,
+            max_iter=iterations,
+            max_eval=MAX_FUN,
+            # No tolerance stops it early, as tol=0 stops neither scikit-learn nor sknn.
+            tolerance_grad=0.0,
+            tolerance_change=0.0,
+            history_size=LBFGS_HISTORY,
+            line_search_fn="strong_wolfe",
+        )
+
+        def closure():
+            optimizer.zero_grad()
+            loss = self.loss_function(self.model(X_t), y_t)
+            loss = loss + penalty * sum((W * W).sum() for W in self.weights)
+            loss.backward()
+            return loss
+
+        optimizer.step(closure)
+        state = optimizer.state[optimizer.param_groups[0]["params"][0]]
+        self.n_iter_, self.n_evaluations_ = state["n_iter"], state["func_evals"]
 
     def fit(self, X, y):
         import torch
 
-        torch.manual_seed(self.seed)
         dtype = torch.float32 if X.dtype == np.float32 else torch.float64
-        units = [X.shape[1], *self.hidden, int(y.max()) + 1]
-        activation = getattr(torch.nn, TORCH_ACTIVATIONS[self.activation])
-        layers = []
-        for fan_in, fan_out in zip(units[:-1], units[1:]):
-            layers += [torch.nn.Linear(fan_in, fan_out, dtype=dtype), activation()]
-        self.model = model = torch.nn.Sequential(*layers[:-1])
-        weights = [p for name, p in model.named_parameters() if name.endswith("weight")]
-        biases = [p for name, p in model.named_parameters() if name.endswith("bias")]
-        optimizer = torch.optim.SGD(
-            [
-                {"params": weights, "weight_decay": SKLEARN_ALPHA / self.batch_size},
-                {"params": biases, "weight_decay": 0.0},
-            ],
-            lr=LEARNING_RATE,
-            momentum=0.9,
-            nesterov=True,
-        )
-        X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)
-        loss_function = torch.nn.CrossEntropyLoss()
-        for _ in range(self.epochs):
-            order = torch.randperm(X.shape[0])
-            for start in range(0, X.shape[0], self.batch_size):
-                indices = order[start : start + self.batch_size]
-                optimizer.zero_grad()
-                loss = loss_function(
-                    model(X_t.index_select(0, indices)), y_t.index_select(0, indices)
-                )
-                loss.backward()
-                optimizer.step()
+        self._build(X.shape[1], int(y.max()) + 1, dtype)
+        X_t, y_t = self._tensors(X, y)
+        if self.solver == "lbfgs":
+            self._lbfgs(X_t, y_t, self.epochs)
+        else:
+            for _ in range(self.epochs):
+                self._epoch(X_t, y_t)
+            self.n_iter_ = self.epochs
+        return self
+
+    def partial_fit(self, X, y, classes=None):
+        """One epoch, continuing from the last call (the first needs ``classes``)."""
+        import torch
+
+        if self.solver == "lbfgs":
+            raise AttributeError("partial_fit is for the stochastic solvers")
+        if not hasattr(self, "model"):
+            dtype = torch.float32 if X.dtype == np.float32 else torch.float64
+            self._build(X.shape[1], len(classes), dtype)
+            self.n_iter_ = 0
+        self._epoch(*self._tensors(X, y))
+        self.n_iter_ += 1
         return self
 
     def score(self, X, y):

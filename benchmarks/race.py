@@ -1,5 +1,9 @@
 """Timing: the race of several models on one machine, and what that machine is.
 
+:func:`race` times whole fits; :func:`race_trajectories` times training step by
+step (an epoch, or an L-BFGS fit of more iterations) with the validation accuracy
+after each, for times to a target accuracy.
+
 A timing means little without the CPU, the BLAS kernel and the number of threads
 it was taken with, so :func:`machine_line` states them as they are at the moment
 it is called (inside :func:`blas_threads`, the limit in force).
@@ -52,6 +56,130 @@ def race(factories, X, y, repeats, X_test=None, y_test=None, pause=0.3):
         }
         for name in names
     }
+
+
+class EpochTrainer:
+    """A stochastic solver's model trained an epoch at a time by ``partial_fit``.
+
+    ``factory()`` makes the model. Each :meth:`advance` is one timed epoch; the
+    trajectory's seconds add up the epochs, and nothing else (no evaluation).
+    """
+
+    unit = "epochs"
+
+    def __init__(self, factory, budget):
+        self.factory, self.budget = factory, budget
+        self.model, self.steps, self.seconds = None, 0, 0.0
+
+    def warm_up(self, X, y, classes):
+        """One untimed epoch of a throwaway model, so that no first call is timed."""
+        self.factory().partial_fit(X, y, classes=classes)
+
+    @property
+    def done(self):
+        return self.steps >= self.budget
+
+    def advance(self, X, y, classes):
+        """Train one more epoch; return the model, the seconds trained so far, the epochs."""
+        if self.model is None:
+            self.model = self.factory()
+        start = time.perf_counter()
+        self.model.partial_fit(X, y, classes=classes)
+        self.seconds += time.perf_counter() - start
+        self.steps += 1
+        return self.model, self.seconds, self.steps
+
+
+class LadderTrainer:
+    """A full-batch solver's model fitted from scratch with ``max_iter`` on a ladder.
+
+    ``factory(max_iter)`` makes the model. A fit is deterministic, so the fit of k
+    iterations is the first k iterations of any longer one: the ladder's fits are
+    points of one trajectory, each timed whole (the fit's fixed costs included, as
+    a user pays them). :func:`iteration_ladder` gives the rungs. The ladder ends
+    early when a fit stops before its ``max_iter`` (converged): a longer fit would
+    repeat it.
+    """
+
+    unit = "iterations"
+
+    def __init__(self, factory, ladder):
+        self.factory, self.ladder = factory, list(ladder)
+        self.budget, self.rung, self.stopped = self.ladder[-1], 0, False
+
+    def warm_up(self, X, y, classes):
+        self.factory(1).fit(X, y)
+
+    @property
+    def done(self):
+        return self.stopped or self.rung >= len(self.ladder)
+
+    def advance(self, X, y, classes):
+        """Fit the next rung; return the model, the fit's seconds and its iterations."""
+        max_iter = self.ladder[self.rung]
+        self.rung += 1
+        model = self.factory(max_iter)
+        start = time.perf_counter()
+        model.fit(X, y)
+        seconds = time.perf_counter() - start
+        iterations = int(model.n_iter_)
+        self.stopped = iterations < max_iter
+        return model, seconds, iterations
+
+
+def iteration_ladder(max_iter):
+    """1, 2, 3, 4, 6, 8, 12, 16, ... up to ``max_iter`` (included): half-octave rungs.
+
+    Rungs a factor sqrt(2) apart or less bound the overestimate of a time to target
+    read off the ladder (the first rung at or past it) at about 1.5 times.
+    """
+    rungs = {max_iter}
+    power = 1
+    while power <= max_iter:
+        rungs.update(rung for rung in (power, 3 * power // 2) if 1 <= rung <= max_iter)
+        power *= 2
+    return sorted(rungs)
+
+
+def race_trajectories(trainers, X, y, X_validation, y_validation, pause=0.3):
+    """Train every model step by step, taking turns; record (seconds, accuracy) per step.
+
+    ``trainers`` maps names to :class:`EpochTrainer` or :class:`LadderTrainer`. Each
+    does one untimed warm-up on a slice of the data first. Then in each round every
+    trainer that has steps left takes one (an epoch, or the next rung of its ladder),
+    the order rotating from one round to the next as in :func:`race`, so that a change
+    in the machine's load falls on all of them alike. The validation accuracy is
+    measured after each step, outside the timed region. Returns, per name, a list of
+    ``{"steps", "seconds", "accuracy"}``: steps in the trainer's ``unit``.
+    """
+    classes = np.unique(y)
+    warm = slice(0, min(500, X.shape[0]))
+    for trainer in trainers.values():
+        trainer.warm_up(X[warm], y[warm], classes)
+        time.sleep(pause)
+    names = list(trainers)
+    trajectories = {name: [] for name in names}
+    round_ = 0
+    while not all(trainer.done for trainer in trainers.values()):
+        turn = names[round_ % len(names) :] + names[: round_ % len(names)]
+        for name in turn:
+            trainer = trainers[name]
+            if trainer.done:
+                continue
+            model, seconds, steps = trainer.advance(X, y, classes)
+            accuracy = float(model.score(X_validation, y_validation))
+            trajectories[name].append({"steps": steps, "seconds": seconds, "accuracy": accuracy})
+            time.sleep(pause)
+        round_ += 1
+    return trajectories
+
+
+def time_to_target(trajectory, target):
+    """The first point of ``trajectory`` whose accuracy reaches ``target``, or None."""
+    for point in trajectory:
+        if point["accuracy"] >= target:
+            return point
+    return None
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""Printing the results, and checking them against the speed targets of issue 14.
+"""Printing the results, and checking them against the speed targets of issue 14
+(and the solvers issue's: sknn's Adam beats scikit-learn's by at least SGD's margin).
 
 Ratios are sknn's seconds per epoch over another contender's, both the median of
 the same race: below 1 means sknn is faster. Against the floor (``floor.py``) the
@@ -85,6 +86,72 @@ def linear_table(title, machine):
         ("acc SGD", 7, "accuracy_sklearn", lambda a: "" if a is None else f"{100 * a:.2f}"),
     ]
     return Table(title, machine, columns)
+
+
+def _percent(value):
+    return "" if value is None else f"{100 * value:.2f}"
+
+
+def solvers_table(title, machine):
+    """Time to the target accuracy, and to it less one standard error: a row per contender."""
+    columns = [
+        ("contender", -37, "model", str),
+        ("best acc", 8, "best_accuracy", _percent),
+        ("to target", 13, "steps_to_target", str),
+        ("s to target", 11, "seconds_to_target", _seconds),
+        ("/ sklearn", 9, "ratio_to_sklearn", _ratio),
+        ("s, 1 SE less", 12, "seconds_to_relaxed_target", _seconds),
+        ("/ sklearn", 9, "ratio_to_sklearn_relaxed", _ratio),
+        ("s / step", 8, "seconds_per_step", _seconds),
+    ]
+    return Table(title, machine, columns)
+
+
+def solver_epochs_table(title, machine, with_torch):
+    """Seconds per epoch of the stochastic solvers: one row per solver."""
+    columns = [
+        ("solver", -6, "solver", str),
+        ("sknn", 8, "sknn", _seconds),
+        ("sklearn", 8, "sklearn", _seconds),
+    ]
+    if with_torch:
+        columns.append(("torch", 8, "torch", _seconds))
+    columns.append(("sknn/sklearn", 12, "ratio_sklearn", _ratio))
+    if with_torch:
+        columns.append(("sknn/torch", 10, "ratio_torch", _ratio))
+    return Table(title, machine, columns)
+
+
+def adam_margin(margin):
+    """The line that says whether sknn's Adam beats scikit-learn's by SGD's margin."""
+    verdict = "holds" if margin["holds"] else "does NOT hold"
+    line = (
+        f"{margin['config']}: sknn Adam / sklearn Adam = {margin['adam']:.2f}, sknn SGD / "
+        f"sklearn SGD = {margin['sgd']:.2f}: 'sknn Adam / sklearn Adam <= sknn SGD / "
+        f"sklearn SGD' {verdict} in this run"
+    )
+    if margin.get("trajectory_adam") is not None:
+        line += (
+            f" (in the trajectories' epochs of partial_fit: Adam {margin['trajectory_adam']:.2f}, "
+            f"SGD {margin['trajectory_sgd']:.2f})"
+        )
+    return line
+
+
+def check_adam_margins(margins):
+    """Print the data sets where sknn's Adam misses SGD's margin; return how many do.
+
+    ``margins`` are the solvers section's records: ``config``, ``adam`` and ``sgd``
+    (sknn's seconds per epoch over scikit-learn's) and ``holds``.
+    """
+    print("\n== check: sknn Adam / sklearn Adam <= sknn SGD / sklearn SGD (seconds per epoch)")
+    missed = 0
+    for margin in margins:
+        if not margin["holds"]:
+            missed += 1
+            print(f"MISS  solvers: {adam_margin(margin)}")
+    print(f"{missed} of {len(margins)} data sets miss it")
+    return missed
 
 
 def print_comparison(rows, machine, extra=None):

@@ -13,7 +13,9 @@ sknn's time over each other contender's: below 1 means sknn is faster. The floor
     python benchmarks/run.py --full --check           # and list the configurations that
                                                       # miss the targets (exit status 1)
     python benchmarks/run.py --sections mlp --match "batch 32" --match "1 thread"
-    python benchmarks/run.py --mnist-dir ../shared/data/mnist-t10k   # real data: accuracy
+    python benchmarks/run.py --mnist-dir ../shared/data/mnist-t10k   # real data: accuracy,
+                                                      # and the solvers on MNIST too
+    python benchmarks/run.py --sections solvers --mnist-dir ../shared/data/mnist-t10k
 
 Sections: ``mlp`` (MLPClassifierGD against its floor, MLPClassifier(solver="sgd")
 and PyTorch: float32/float64 x batch 128/32 x relu/sigmoid, hidden (64,), and
@@ -21,8 +23,13 @@ and PyTorch: float32/float64 x batch 128/32 x relu/sigmoid, hidden (64,), and
 SGDClassifier(log_loss), and one LogisticRegression fit), both at each BLAS thread
 count of --threads; ``scaling`` (time against n_samples and hidden width),
 ``memory`` (peak resident memory that fit adds, 784-64-10 and 784-1024-1024-10
-MLPs against MLPClassifier at the same batch size) and ``mnist`` (accuracy on real
-data, with --mnist-dir). Results are also written as JSON under
+MLPs against MLPClassifier at the same batch size), ``mnist`` (accuracy on real
+data, with --mnist-dir) and ``solvers`` (sknn's solvers "sgd", "adam" and "lbfgs"
+against scikit-learn's and PyTorch's SGD, Adam and L-BFGS, 784-64-10 ReLU, float32:
+the seconds of training until the validation accuracy first reaches the best that
+every contender reaches, on the synthetic data and, with --mnist-dir, on MNIST; and
+the seconds per epoch of sgd and adam, with whether sknn's Adam beats
+scikit-learn's by at least SGD's margin). Results are also written as JSON under
 benchmarks/results/.
 
 Every table states the CPU, NumPy's BLAS with its kernel and the threads it ran
@@ -42,7 +49,7 @@ sys.path.insert(0, str(HERE))
 
 from contenders import torch_available  # noqa: E402
 from race import environment  # noqa: E402
-from report import check_targets  # noqa: E402
+from report import check_adam_margins, check_targets  # noqa: E402
 from sections import (  # noqa: E402
     memory_child,
     section_linear,
@@ -50,13 +57,16 @@ from sections import (  # noqa: E402
     section_mlp,
     section_mnist,
     section_scaling,
+    section_solvers,
 )
 
 MODES = {
     # BLAS threads and n_samples of the mlp and linear sections, their epochs per fit,
     # repeats after one warm-up, the scaling grids, the memory section's samples for 784-1024-1024-10 (the
-    # other cases use n_samples) and whether PyTorch is in it, the MNIST epochs, and the
-    # seeds that accuracies are averaged over.
+    # other cases use n_samples) and whether PyTorch is in it, the MNIST epochs, the
+    # seeds that accuracies are averaged over, and the solvers section's samples (of the
+    # synthetic data, and of MNIST when sliced), epochs of sgd and adam, largest L-BFGS
+    # fit, and the epochs per fit and repeats of its seconds-per-epoch race.
     "quick": dict(
         # One BLAS thread only: two threads on a busy 2-core machine (CI's, a shared
         # one) can make a fit many times slower, and the smoke run long.
@@ -72,6 +82,14 @@ MODES = {
         memory_torch=False,  # importing PyTorch in each child process takes seconds
         mnist_epochs=2,
         accuracy_seeds=[0],
+        solver_samples=3000,
+        solver_mnist_slice=True,
+        solver_epochs=8,
+        solver_lbfgs_iterations=16,
+        # Fits of a few milliseconds: more repeats than the other sections' cost little,
+        # and the Adam margin compares two ratios of such times.
+        solver_race_epochs=2,
+        solver_race_repeats=5,
         pause=0.02,  # untimed seconds after each fit in a race
     ),
     "full": dict(
@@ -89,10 +107,16 @@ MODES = {
         memory_torch=True,
         mnist_epochs=20,
         accuracy_seeds=[0, 1, 2],
+        solver_samples=10000,
+        solver_mnist_slice=False,  # all of it: t10k is 10000 images
+        solver_epochs=30,
+        solver_lbfgs_iterations=128,
+        solver_race_epochs=5,
+        solver_race_repeats=9,
         pause=0.3,
     ),
 }
-SECTIONS = ["mlp", "linear", "scaling", "memory", "mnist"]
+SECTIONS = ["mlp", "linear", "scaling", "memory", "mnist", "solvers"]
 
 
 def parse_args(argv):
@@ -161,9 +185,11 @@ def main(argv=None):
     mode = "quick" if args.quick else "full"
     settings = dict(MODES[mode])
     if args.repeats:
-        settings["repeats"] = args.repeats
+        settings["repeats"] = settings["solver_race_repeats"] = args.repeats
     if args.epochs:
-        settings["epochs"] = settings["linear_epochs"] = args.epochs
+        settings["epochs"] = settings["linear_epochs"] = settings["solver_race_epochs"] = (
+            args.epochs
+        )
     if args.samples:
         settings["n_samples"] = args.samples
     threads = args.threads or settings["threads"]
@@ -199,7 +225,7 @@ def main(argv=None):
     )
 
     start = time.perf_counter()
-    rows, summaries = [], []
+    rows, summaries, margins = [], [], []
     for section in args.sections:
         section_start = time.perf_counter()
         if section == "mlp":
@@ -218,6 +244,10 @@ def main(argv=None):
             if not args.mnist_dir:
                 continue
             rows += section_mnist(settings, args.mnist_dir, threads[0])
+        elif section == "solvers":
+            new_rows, new_margins = section_solvers(settings, args.mnist_dir, threads[0], use_torch)
+            rows += new_rows
+            margins += new_margins
         print(f"({section}: {time.perf_counter() - section_start:.1f} s)")
     elapsed = time.perf_counter() - start
     print(f"\n{elapsed:.1f} s in all")
@@ -239,6 +269,7 @@ def main(argv=None):
                 "environment": info,
                 "seconds": elapsed,
                 "summaries": summaries,
+                "adam_margins": margins,
                 "rows": rows,
             },
             indent=1,
@@ -248,6 +279,8 @@ def main(argv=None):
     print(f"results written to {output}")
     if args.check:
         missed = check_targets(summaries)
+        if "solvers" in args.sections:
+            missed += check_adam_margins(margins)
         if mode == "quick":
             print(
                 "(quick mode: fits this short are dominated by each fit's fixed costs and by "

@@ -3,14 +3,16 @@
 ``mlp`` and ``linear`` race sknn against its floor (``floor.py``), scikit-learn and
 (mlp) PyTorch, one configuration at a time, under a limit of BLAS threads; they
 return the rows written to JSON and one summary per sknn model and configuration,
-which ``report.check_targets`` reads. ``scaling``, ``memory`` and ``mnist`` return
-rows only.
+which ``report.check_targets`` reads. ``solvers`` returns its rows and one record
+per data set of sknn's Adam margin, which ``report.check_adam_margins`` reads.
+``scaling``, ``memory`` and ``mnist`` return rows only.
 """
 
 import json
 import math
 import subprocess
 import sys
+import textwrap
 import time
 import warnings
 from functools import partial
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 from contenders import (
+    LEARNING_RATES,
     TorchMLP,
     floor_linear,
     floor_mlp,
@@ -31,8 +34,24 @@ from contenders import (
 from data import make_data
 from floor import recorded_products
 from mnist_idx import load_mnist
-from race import blas_threads, machine_line, race
-from report import linear_table, mlp_table, print_comparison
+from race import (
+    EpochTrainer,
+    LadderTrainer,
+    blas_threads,
+    iteration_ladder,
+    machine_line,
+    race,
+    race_trajectories,
+    time_to_target,
+)
+from report import (
+    adam_margin,
+    linear_table,
+    mlp_table,
+    print_comparison,
+    solver_epochs_table,
+    solvers_table,
+)
 
 RUN_SCRIPT = Path(__file__).resolve().parent / "run.py"
 
@@ -609,3 +628,234 @@ def section_mnist(settings, mnist_dir, threads):
     gap = 100 * (by_name["sknn MLPClassifierGD (64,)"] - by_name["sklearn MLPClassifier (64,)"])
     print(f"MLP accuracy, sknn minus scikit-learn: {gap:+.2f} points")
     return rows
+
+
+# ---------------------------------------------------------------------- solvers
+SOLVERS = ["sgd", "adam", "lbfgs"]
+#: The network and batch of the solvers section: 784-64-10, ReLU, float32.
+SOLVER_HIDDEN = (64,)
+SOLVER_BATCH = 128
+TORCH_OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "lbfgs": "LBFGS (strong Wolfe)"}
+
+
+def _solver_model_name(library, solver):
+    if library == "torch":
+        return f"PyTorch {TORCH_OPTIMIZERS[solver]}"
+    return f"{MLP_CONTENDERS[library]}(solver={solver!r})"
+
+
+def _stochastic_factory(library, solver, epochs, seed):
+    """A model of a stochastic solver: ``epochs`` epochs by fit, or one by partial_fit."""
+    args = (SOLVER_HIDDEN, SOLVER_BATCH, epochs)
+    if library == "sknn":
+        return sknn_mlp(*args, seed, solver=solver)
+    if library == "sklearn":
+        # A RandomState, not an int: MLPClassifier re-seeds an int random_state at every
+        # call of partial_fit, which would shuffle every epoch in the same order.
+        return sklearn_mlp(*args, np.random.RandomState(seed), solver=solver)
+    return TorchMLP(*args, seed, solver=solver)
+
+
+def _lbfgs_factory(library, n_train, seed, max_iter):
+    """A model whose fit runs ``max_iter`` L-BFGS iterations on the whole training set."""
+    args = (SOLVER_HIDDEN, SOLVER_BATCH, max_iter, seed)
+    if library == "sknn":
+        return sknn_mlp(*args, solver="lbfgs", n_train=n_train)
+    if library == "sklearn":
+        return sklearn_mlp(*args, solver="lbfgs")
+    return TorchMLP(*args, solver="lbfgs")
+
+
+def _solver_datasets(settings, mnist_dir):
+    """(label, X, y) of each data set: the synthetic one, and MNIST with --mnist-dir."""
+    n_samples = settings["solver_samples"]
+    X, y = make_data(n_samples, seed=2)
+    datasets = [(f"synthetic {n_samples} x 784", X, y)]
+    if mnist_dir:
+        X, y = load_mnist(mnist_dir)
+        label = f"MNIST {Path(mnist_dir).name}"
+        if settings["solver_mnist_slice"]:
+            X, y = X[:n_samples], y[:n_samples]
+            label += f" (first {n_samples})"
+        datasets.append((label, X, y))
+    return datasets
+
+
+def section_solvers(settings, mnist_dir, threads, use_torch):
+    """Time to a target accuracy, and seconds per epoch, of sknn's three solvers against
+    scikit-learn's and PyTorch's; return the JSON rows and one Adam-margin record per
+    data set."""
+    from sklearn.model_selection import train_test_split
+
+    libraries = ["sknn", "sklearn"] + (["torch"] if use_torch else [])
+    rows, margins = [], []
+    for label, X, y in _solver_datasets(settings, mnist_dir):
+        X_train, X_validation, y_train, y_validation = train_test_split(
+            X, y, test_size=0.2, stratify=y, random_state=0
+        )
+        config = (
+            f"{label}, {X_train.shape[0]} train / {X_validation.shape[0]} validation "
+            f"(stratified), {X.dtype}, hidden {SOLVER_HIDDEN} relu, {_threads_label(threads)}"
+        )
+        with blas_threads(threads):
+            machine = machine_line()
+            target_rows = _time_to_target(
+                settings, config, machine, libraries, X_train, y_train, X_validation, y_validation
+            )
+            # The same ratios from the trajectories' epochs (partial_fit, interleaved epoch
+            # by epoch): a second look at the margin, with other noise.
+            per_step = {
+                (row["library"], row["solver"]): row["seconds_per_step"] for row in target_rows
+            }
+            trajectory_ratios = {
+                solver: per_step["sknn", solver] / per_step["sklearn", solver]
+                for solver in ("sgd", "adam")
+            }
+            epoch_rows, margin = _solver_epochs(
+                settings, label, config, machine, libraries, X_train, y_train, trajectory_ratios
+            )
+            rows += target_rows + epoch_rows
+            margins.append(margin)
+    return rows, margins
+
+
+def _time_to_target(settings, config, machine, libraries, X, y, X_validation, y_validation):
+    """Race the trajectories of every library and solver; print and return the rows."""
+    epochs, n_train = settings["solver_epochs"], X.shape[0]
+    ladder = iteration_ladder(settings["solver_lbfgs_iterations"])
+    trainers = {}
+    for library in libraries:
+        for solver in SOLVERS:
+            name = _solver_model_name(library, solver)
+            if solver == "lbfgs":
+                trainers[name] = LadderTrainer(partial(_lbfgs_factory, library, n_train, 0), ladder)
+            else:
+                trainers[name] = EpochTrainer(
+                    partial(_stochastic_factory, library, solver, epochs, 0), epochs
+                )
+    trajectories = race_trajectories(
+        trainers, X, y, X_validation, y_validation, pause=settings["pause"]
+    )
+    best = {
+        name: max(point["accuracy"] for point in points) for name, points in trajectories.items()
+    }
+    target = min(best.values())
+    # One standard error of an accuracy measured on n validation samples: accuracies
+    # closer than this are not told apart, and the target, some contender's best, can
+    # lie on its plateau, where the first epoch that touches it is chance.
+    standard_error = math.sqrt(target * (1 - target) / X_validation.shape[0])
+    relaxed_target = target - standard_error
+    table = solvers_table(
+        f"solvers: time to {100 * target:.2f} % validation accuracy (and to "
+        f"{100 * relaxed_target:.2f} %, one standard error less), {config}",
+        machine,
+    )
+    rows = []
+    for library in libraries:
+        for solver in SOLVERS:
+            name = _solver_model_name(library, solver)
+            points, unit = trajectories[name], trainers[name].unit
+            reference = trajectories[_solver_model_name("sklearn", solver)]
+            if unit == "epochs":
+                epoch_seconds = np.diff([0.0] + [point["seconds"] for point in points])
+                per_step = float(np.median(epoch_seconds))
+            else:
+                per_step = points[-1]["seconds"] / max(points[-1]["steps"], 1)
+            row = {
+                "section": "solvers",
+                "config": config,
+                "machine": machine,
+                "model": name,
+                "library": library,
+                "solver": solver,
+                "unit": unit,
+                "budget": trainers[name].budget,
+                "trajectory": points,
+                "best_accuracy": best[name],
+                "seconds_per_step": per_step,
+                "reference": _solver_model_name("sklearn", solver),
+                "ratio_of": "this / reference, seconds to target",
+            }
+            for key, accuracy in (("target", target), ("relaxed_target", relaxed_target)):
+                point = time_to_target(points, accuracy)
+                row[f"{key}_accuracy"] = accuracy
+                row[f"steps_to_{key}"] = f"{point['steps']} {unit}"
+                row[f"seconds_to_{key}"] = point["seconds"]
+                ratio = point["seconds"] / time_to_target(reference, accuracy)["seconds"]
+                suffix = "" if key == "target" else "_relaxed"
+                row[f"ratio_to_sklearn{suffix}"] = None if library == "sklearn" else ratio
+            table.row(row)
+            rows.append(row)
+    _print_note(
+        "target: the lowest of the contenders' best validation accuracies; 1 SE less: "
+        f"less one standard error of an accuracy on {X_validation.shape[0]} samples, "
+        f"sqrt(p (1 - p) / n) = {100 * standard_error:.2f} points. sgd (lr "
+        f"{LEARNING_RATES['sgd']}, Nesterov momentum 0.9) and adam (lr {LEARNING_RATES['adam']}): "
+        f"batch {SOLVER_BATCH}, up to {epochs} epochs by partial_fit; lbfgs: fits from scratch "
+        f"of {', '.join(map(str, ladder))} iterations. Seconds of training only (lbfgs: of "
+        "the first fit that reaches the target); / sklearn: over scikit-learn's with the "
+        "same solver; s / step: median seconds per epoch, or per iteration of the longest "
+        "fit"
+    )
+    return rows
+
+
+def _print_note(text):
+    """A table's note, wrapped and indented under it."""
+    print(textwrap.fill(text, width=100, initial_indent="   ", subsequent_indent="   "))
+
+
+def _solver_epochs(settings, label, config, machine, libraries, X, y, trajectory_ratios):
+    """Seconds per epoch of sgd and adam, by race() of whole fits; the Adam margin.
+
+    ``trajectory_ratios`` are sknn's over scikit-learn's median epoch of partial_fit in
+    the trajectories, per solver: printed beside the margin, not judged.
+    """
+    epochs, repeats = settings["solver_race_epochs"], settings["solver_race_repeats"]
+    factories = {
+        (library, solver): partial(_stochastic_factory, library, solver, epochs, 0)
+        for solver in ("sgd", "adam")
+        for library in libraries
+    }
+    results = race(factories, X, y, repeats, pause=settings["pause"])
+    table = solver_epochs_table(
+        f"solvers: seconds per epoch, {config}, batch {SOLVER_BATCH}, {epochs} epoch(s) per "
+        f"fit, median of {repeats} fits; and sknn's over each",
+        machine,
+        "torch" in libraries,
+    )
+    rows, ratios = [], {}
+    for solver in ("sgd", "adam"):
+        seconds = {library: results[library, solver]["median"] / epochs for library in libraries}
+        summary = {"solver": solver, **seconds}
+        for library in libraries[1:]:
+            summary[f"ratio_{library}"] = seconds["sknn"] / seconds[library]
+        ratios[solver] = summary["ratio_sklearn"]
+        table.row(summary)
+        for library in libraries:
+            row = {
+                "section": "solvers",
+                "config": f"{config}, batch {SOLVER_BATCH}",
+                "machine": machine,
+                "model": _solver_model_name(library, solver),
+                "seconds_per_epoch": seconds[library],
+                "seconds_all_fits": results[library, solver]["times"],
+                "epochs": epochs,
+                "accuracy": None,
+            }
+            if library != "sknn":
+                row["reference"] = row["model"]
+                row["ratio"] = summary[f"ratio_{library}"]
+                row["ratio_of"] = f"{_solver_model_name('sknn', solver)} / this"
+            rows.append(row)
+    margin = {
+        "section": "solvers",
+        "config": label,
+        "adam": ratios["adam"],
+        "sgd": ratios["sgd"],
+        "holds": ratios["adam"] <= ratios["sgd"],
+        "trajectory_adam": trajectory_ratios["adam"],
+        "trajectory_sgd": trajectory_ratios["sgd"],
+    }
+    print(adam_margin(margin))
+    return rows, margin
