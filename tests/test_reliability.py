@@ -121,9 +121,7 @@ def test_sample_weights_whose_sum_overflows(Estimator, dtype, scale, iris):
 
 @pytest.mark.skipif(not sigint_available(), reason="SIGINT is handled by someone else here")
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
-def test_ctrl_c_during_an_overflowing_update_keeps_finite_parameters(
-    Estimator, iris, monkeypatch
-):
+def test_ctrl_c_during_an_overflowing_update_keeps_finite_parameters(Estimator, iris, monkeypatch):
     X, y = iris
     calls = []
     original = Objective.value_and_gradient
