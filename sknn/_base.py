@@ -38,6 +38,7 @@ from ._training import (
     Settings,
     TrainingState,
     check_finite_outputs,
+    divergence_advice,
     run_epochs,
     warn_if_not_converged,
 )
@@ -75,7 +76,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 0, None, closed="left")],
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -185,6 +186,15 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
                 f"scikit-learn; solver={self.solver!r} sets its own steps. Use "
                 "learning_rate='constant' with it, or solver='sgd'."
             )
+        if self.solver == "sgd" and 2 * self.learning_rate_init * self.alpha >= 1:
+            product = 2 * self.learning_rate_init * self.alpha
+            raise ValueError(
+                f"2 * learning_rate_init * alpha = {product:.3g} >= 1: each SGD step would "
+                "carry every weight past zero (the penalty's part of the step is "
+                "w <- (1 - 2 eta alpha) w), and training would diverge. Lower "
+                f"learning_rate_init below 1 / (2 alpha) = {1 / (2 * self.alpha):.3g}, "
+                "lower alpha, or use solver='adam' or 'lbfgs', which take any alpha."
+            )
         if self.solver == "lbfgs" and getattr(self, "dropout", 0) > 0:
             raise ValueError(
                 "dropout needs a stochastic solver: with dropout the objective is random, "
@@ -246,6 +256,9 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             early_stopping=self.early_stopping and not incremental,
             record_train_score="train_score" in self._monitored(),
             record_batch_loss="batch_loss" in self._monitored(),
+            advice=divergence_advice(
+                data_bound, self.solver, self.learning_rate_init, self.momentum
+            ),
         )
         epochs_before = state.n_iter
 
@@ -300,7 +313,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
                 state.optimizer = optimizer.state_dict()
                 if not incremental and not outcome.interrupted:
                     warn_if_not_converged(state, epochs_before, outcome, self.max_iter)
-            check_finite_outputs(objective, params, train, data_bound, settings.batch_size)
+            check_finite_outputs(objective, params, train, data_bound, settings)
             fitted.update(self._parameter_attributes(params.weights, params.intercepts))
             fitted.update(self._history_attributes(state, outcome.epochs, incremental))
             with interrupt.critical():
@@ -333,9 +346,6 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             X = X.tocsr()  # rows are gathered per batch
         fitted["_data_bound"] = finite_bound(X)  # (not published: see _publish)
         return X, y
-
-    def _accepts_multi_output(self):
-        return False
 
     def _random_streams(self, continuing):
         """The random numbers of initialisation, and those of training.
@@ -463,7 +473,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             "t_": state.t,
             "loss_curve_": list(state.loss_curve),
             "loss_": state.loss_curve[-1] if state.loss_curve else None,
-            "best_loss_": None if self.early_stopping else state.best_loss,
+            "best_loss_": None if self.early_stopping or not state.loss_curve else state.best_loss,
             "validation_loss_curve_": list(state.validation_loss_curve) if validated else None,
             "validation_scores_": list(state.validation_scores) if validated else None,
             "best_validation_loss_": state.best_validation_loss if validated else None,
@@ -491,4 +501,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
 
 def _is_fitted_name(name):
     """scikit-learn's rule for fitted attributes (trailing underscore), and our books."""
-    return (name.endswith("_") and not name.startswith("__")) or name == "_training_state"
+    return (name.endswith("_") and not name.startswith("__")) or name in (
+        "_training_state",
+        "_target_type",
+    )

@@ -14,11 +14,11 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from ._base import BaseGradientDescent
-from ._losses import OUTPUT_UNITS
+from ._losses import MULTILABEL, OUTPUT_UNITS
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -159,16 +159,66 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     # ------------------------------------------------------------------ labels
-    def _output_unit(self):
-        return OUTPUT_UNITS[self._output]
+    #: Whether 2-d indicator targets (multi-label) are accepted: sigmoid output units.
+    _multilabel = False
+
+    def _accepts_multi_output(self):
+        return self._multilabel
+
+    def _output_unit(self, multilabel=None):
+        if multilabel is None:  # as fitted
+            multilabel = getattr(self, "_target_type", None) == "multilabel-indicator"
+        return MULTILABEL if multilabel else OUTPUT_UNITS[self._output]
 
     def _encode_targets(self, y, classes, continuing, incremental, dtype):
+        if y.ndim == 2 and type_of_target(y) == "multilabel-indicator":
+            return self._encode_multilabel(y, classes, continuing, incremental, dtype)
+        if y.ndim == 2:
+            if y.shape[1] != 1:
+                raise ValueError(
+                    f"{type(self).__name__} takes a 1-d y of labels or a 2-d 0/1 indicator of "
+                    f"labels (multi-label), not {type_of_target(y)!r} targets of shape "
+                    f"{y.shape}."
+                )
+            y = column_or_1d(y, warn=True)  # a column: the labels, as scikit-learn reads it
+        if continuing and getattr(self, "_target_type", None) == "multilabel-indicator":
+            raise ValueError(
+                "This model was fitted on multi-label indicator targets; continue it with "
+                "the same kind of y, or fit from scratch (warm_start=False)."
+            )
         classes, y_indices = self._encode_labels(y, classes, continuing, incremental)
-        unit = self._output_unit()
+        unit = self._output_unit(multilabel=False)
         n_outputs = unit.n_outputs(len(classes))
         encoded = unit.targets(y_indices, n_outputs, dtype)
         weights = self._class_weights(classes, y_indices)
-        return Targets(unit, encoded, n_outputs, y_indices, {"classes_": classes}, weights)
+        attributes = {"classes_": classes, "_target_type": type_of_target(y)}
+        return Targets(unit, encoded, n_outputs, y_indices, attributes, weights)
+
+    def _encode_multilabel(self, y, classes, continuing, incremental, dtype):
+        """Indicator targets: one sigmoid unit per label, classes_ = 0..n_labels-1."""
+        n_labels = y.shape[1]
+        labels = np.arange(n_labels)
+        if continuing and not np.array_equal(self.classes_, labels):
+            raise ValueError(
+                f"y has {n_labels} labels, but this model was fitted on "
+                f"{len(self.classes_)}: continue it with the same labels."
+            )
+        if incremental and not continuing:
+            if classes is None or not np.array_equal(_checked_classes(classes), labels):
+                raise ValueError(
+                    "For multi-label targets, classes must be the label columns of y, "
+                    f"0 to {n_labels - 1}: pass classes=range({n_labels}) on the first call "
+                    "to partial_fit."
+                )
+        if self.class_weight is not None:
+            raise ValueError(
+                "class_weight is not supported for multi-label targets: each label is a "
+                "binary problem of its own. Weigh the samples with sample_weight instead."
+            )
+        unit = MULTILABEL
+        encoded = unit.targets(y, n_labels, dtype)
+        attributes = {"classes_": labels, "_target_type": "multilabel-indicator"}
+        return Targets(unit, encoded, n_labels, None, attributes)
 
     def _class_weights(self, classes, y_indices):
         """Each sample's weight from ``class_weight`` (None without), computed as
@@ -180,6 +230,16 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
 
     def _encode_validation_targets(self, y_val, targets, X_val):
         """``y_val`` encoded as the training targets, and its class weights."""
+        if targets.output_unit is MULTILABEL:
+            y_val = check_array(y_val, dtype=None)
+            if y_val.shape != (X_val.shape[0], targets.n_outputs):
+                raise ValueError(
+                    f"y_val must be an indicator of {targets.n_outputs} labels for the "
+                    f"{X_val.shape[0]} samples of X_val; got shape {y_val.shape}."
+                )
+            return targets.output_unit.targets(
+                y_val, targets.n_outputs, targets.encoded.dtype
+            ), None
         y_val = column_or_1d(check_array(y_val, ensure_2d=False, dtype=None), warn=True)
         if y_val.shape[0] != X_val.shape[0]:
             raise ValueError(f"X_val has {X_val.shape[0]} samples but y_val has {y_val.shape[0]}.")
@@ -282,6 +342,8 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
             predicted class (``z_1 - z_0`` for softmax units); else one per class.
         """
         Z = self._logits(X)
+        if self._output_unit() is MULTILABEL:
+            return Z
         if Z.shape[1] == 1:
             return Z[:, 0]
         if Z.shape[1] == 2:
@@ -302,7 +364,10 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
             Predicted class labels.
         """
         Z = self._logits(X)
-        return self.classes_[self._output_unit().predict(Z)]
+        unit = self._output_unit()
+        if unit is MULTILABEL:
+            return unit.predict(Z)  # the 0/1 indicator of the labels
+        return self.classes_[unit.predict(Z)]
 
     def predict_proba(self, X: "MatrixLike") -> np.ndarray:
         """Probability of each class.
@@ -341,6 +406,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.classifier_tags.multi_label = self._multilabel
         return tags
 
 

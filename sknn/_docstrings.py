@@ -38,7 +38,10 @@ solver : {"sgd", "adam", "lbfgs"}, default="sgd"
 
     max_iter : int, default=200
         Maximum number of epochs (passes over the training data) in ``fit`` for
-        "sgd" and "adam"; of iterations for "lbfgs", as in scikit-learn.
+        "sgd" and "adam"; of iterations for "lbfgs", as in scikit-learn. 0 initialises
+        the parameters (or keeps them, with ``warm_start``) and trains nothing, with a
+        ConvergenceWarning, as scikit-learn's LogisticRegression does: a way to look
+        at the starting model.
 
     shuffle : bool, default=True
         Draw a new permutation of the samples every epoch.

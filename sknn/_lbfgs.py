@@ -47,6 +47,13 @@ def run_lbfgs(
     stopping watches (at most ``n_iter_no_change`` iterations without improvement;
     the best iterate is restored). Ctrl+C stops at the end of the current iteration.
     """
+    if settings.max_epochs == 0:  # (SciPy would still take one iteration)
+        warnings.warn(
+            "max_iter=0: the parameters were initialised (or kept) and not trained, as "
+            "with scikit-learn's LogisticRegression(max_iter=0).",
+            ConvergenceWarning,
+        )
+        return Outcome(epochs=0, converged=False, interrupted=False)
     dtype = params.flat.dtype
     grads, batch_grads = params.like(), params.like()
     rows = min(train.n_samples, FULL_BATCH_ROWS)
@@ -115,7 +122,7 @@ def run_lbfgs(
         interrupted = interrupt.requested
         params.flat[...] = result.x
         if not (math.isfinite(result.fun) and np.isfinite(params.flat).all()):
-            raise_diverged(state.n_iter + 1)
+            raise_diverged(state.n_iter + 1, settings.advice)
         if result.status not in (0, 99) and not interrupted:
             warnings.warn(
                 f"L-BFGS did not converge after {result.nit} iteration(s) and "

@@ -71,6 +71,7 @@ class LogisticRegressionGD(LinearClassifierGD):
     """
 
     _output = "logistic"
+    _multilabel = True
 
 
 fill_docstring(LogisticRegressionGD, learning_rate_init=0.01)

@@ -182,5 +182,47 @@ class OneVsRestSigmoid:
         return _weighted_accuracy(self.predict(Z) == truth, sample_weight)
 
 
+class MultilabelSigmoid(OneVsRestSigmoid):
+    """Sigmoid units for multi-label targets: one independent binary problem per label.
+
+    The same units and loss as :class:`OneVsRestSigmoid` (``C`` sums the binary
+    cross-entropies, ``dC/dZ = (1/N) diag(s) (sigmoid(Z) - T)``); only the targets
+    (a 0/1 indicator matrix, any number of ones per row) and the predictions differ:
+    each label is predicted where ``sigmoid(z) > 0.5``, that is ``z > 0``, and
+    ``predict_proba`` gives each label's own probability, as scikit-learn's
+    MLPClassifier does.
+    """
+
+    def n_outputs(self, n_labels):
+        return n_labels
+
+    def targets(self, indicator, n_outputs, dtype):
+        return np.asarray(indicator, dtype=dtype)
+
+    def log_proba(self, Z):
+        return log_expit(Z)
+
+    def proba(self, Z):
+        """``sigmoid(Z)``, rounded into the open interval (0, 1).
+
+        ``sigmoid(z) = 1 / (1 + e^{-z})`` is below 1 for every finite z, but above
+        z = 37 it rounds to 1.0 in float64: such values are rounded down instead, to
+        the largest number below 1 (and up, from 0, to the smallest positive one).
+        """
+        P = expit(Z)
+        dtype = P.dtype
+        return np.clip(P, np.finfo(dtype).tiny, np.nextafter(dtype.type(1), dtype.type(0)), out=P)
+
+    def predict(self, Z):
+        """The 0/1 indicator of the labels predicted for each row."""
+        return (Z > 0).astype(np.int64)
+
+    def accuracy(self, Z, T, sample_weight=None):
+        """Subset accuracy: the share of rows whose every label is right."""
+        correct = ((Z > 0) == (T > 0.5)).all(axis=1)
+        return _weighted_accuracy(correct, sample_weight)
+
+
 #: The output units by scikit-learn's name of their activation.
 OUTPUT_UNITS = {unit.name: unit for unit in (Softmax(), OneVsRestSigmoid())}
+MULTILABEL = MultilabelSigmoid()

@@ -110,6 +110,7 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
     }
 
     _output = "softmax"
+    _multilabel = True
 
     def __init__(
         self,
@@ -192,6 +193,12 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
                 "with sknn.utils.register_activation."
             )
 
+    def _encode_targets(self, y, classes, continuing, incremental, dtype):
+        targets = super()._encode_targets(y, classes, continuing, incremental, dtype)
+        # scikit-learn's names: "softmax" for classes, "logistic" for multi-label.
+        targets.attributes["out_activation_"] = targets.output_unit.name
+        return targets
+
     def _make_network(self):
         return MultilayerPerceptron(
             self._hidden_sizes(), self.activation, self.weight_init, self.dropout
@@ -210,7 +217,6 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
             "intercepts_": list(intercepts),
             "n_layers_": len(weights) + 1,
             "n_outputs_": weights[-1].shape[1],
-            "out_activation_": self._output_unit().name,
             "n_parameters_": int(sum(W.size + b.size for W, b in zip(weights, intercepts))),
         }
 

@@ -35,6 +35,8 @@ class Settings(NamedTuple):
     early_stopping: bool = False  # stop on the validation loss and restore its best epoch
     record_train_score: bool = False
     record_batch_loss: bool = False
+    #: What to do if training diverges, for this model and data (``divergence_advice``).
+    advice: str = "Lower learning_rate_init."
 
 
 @dataclass
@@ -218,7 +220,7 @@ def run_epochs(
                     params, grads, X, T, sample_weight, workspace, rng
                 )
                 if not math.isfinite(loss):
-                    raise_diverged(state.n_iter + 1)
+                    raise_diverged(state.n_iter + 1, settings.advice)
                 optimizer.step(params.flat, grads.flat)
                 accumulated_loss += loss * X.shape[0]
                 if settings.record_batch_loss:
@@ -228,7 +230,7 @@ def run_epochs(
                     raise KeyboardInterrupt
 
             if not (all_finite(params.flat) and _finite_state(optimizer)):
-                raise_diverged(state.n_iter + 1)
+                raise_diverged(state.n_iter + 1, settings.advice)
             if last_epoch is not None:
                 last_epoch[...] = params.flat  # finite: where Ctrl+C falls back to
             loss = accumulated_loss / train.n_samples
@@ -318,6 +320,12 @@ def warn_if_not_converged(state, epochs_before, outcome, max_iter):
             "StandardScaler).",
             ConvergenceWarning,
         )
+    elif max_iter == 0:
+        warnings.warn(
+            "max_iter=0: the parameters were initialised (or kept) and not trained, as "
+            "with scikit-learn's LogisticRegression(max_iter=0).",
+            ConvergenceWarning,
+        )
     elif not outcome.converged:
         warnings.warn(
             f"Stochastic optimizer: maximum iterations ({max_iter}) reached and the "
@@ -333,7 +341,7 @@ def _finite_state(optimizer):
     return all(all_finite(array) for array in arrays)
 
 
-def check_finite_outputs(objective, params, train, data_bound, batch_size):
+def check_finite_outputs(objective, params, train, data_bound, settings):
     """Raise unless the fitted model's logits are finite on the training data.
 
     Finite parameters can still overflow (a fit that diverged without reaching
@@ -347,26 +355,42 @@ def check_finite_outputs(objective, params, train, data_bound, batch_size):
     bound = objective.network.output_bound(params.weights, params.intercepts, data_bound)
     if bound is not None and bound < np.finfo(dtype).max / 4:
         return
-    workspace = objective.network.allocate(batch_size, params)
-    for X, _, _ in BatchGatherer(train, batch_size, dtype).epoch():
+    workspace = objective.network.allocate(settings.batch_size, params)
+    for X, _, _ in BatchGatherer(train, settings.batch_size, dtype).epoch():
         Z = objective.network.forward(X, params.weights, params.intercepts, workspace)
         if not all_finite(Z):
             raise FloatingPointError(
                 "Training diverged: the fitted parameters are finite, but so large that "
                 "the model's outputs overflow on the training data (its probabilities "
-                "would be NaN). Lower learning_rate_init, scale the features (for "
-                "example with StandardScaler). An estimator fitted "
-                "before this call keeps the parameters it had."
+                f"would be NaN). {settings.advice} An estimator fitted before this call "
+                "keeps the parameters it had."
             )
 
 
-def raise_diverged(epoch):
+def raise_diverged(epoch, advice):
     raise FloatingPointError(
-        f"Training diverged in epoch {epoch}: the loss or the parameters became "
-        "infinite or NaN. Lower learning_rate_init, scale the features (for example "
-        "with StandardScaler). An estimator fitted before this call keeps the "
-        "parameters it had."
+        f"Training diverged in epoch {epoch}: the loss or the parameters became infinite "
+        f"or NaN. {advice} An estimator fitted before this call keeps the parameters it had."
     )
+
+
+def divergence_advice(data_bound, solver, learning_rate_init, momentum):
+    """What to do about a divergence, by its likely cause.
+
+    Features far from unit scale make every step too large for them (the gradient of a
+    weight is proportional to its feature); otherwise the step itself is too large.
+    """
+    if data_bound > 100:
+        return (
+            f"The features reach |x| = {data_bound:.3g}: scale them (for example with "
+            "StandardScaler), or lower learning_rate_init."
+        )
+    if solver == "lbfgs":
+        return "Check the data for extreme values, or raise alpha."
+    advice = f"Lower learning_rate_init (now {learning_rate_init:g})"
+    if solver == "sgd" and momentum > 0:
+        advice += f" or momentum (now {momentum:g})"
+    return advice + ", or scale the features (for example with StandardScaler)."
 
 
 def _stopping_message(settings, early_stopping):

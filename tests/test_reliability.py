@@ -153,7 +153,7 @@ def test_a_fit_whose_outputs_overflow_raises():
     X, y = load_iris(return_X_y=True)
     X = StandardScaler().fit_transform(X).astype(np.float32)
     model = MLPClassifierGD(
-        (8, 8), learning_rate_init=1e30, momentum=0, batch_size=len(y), max_iter=1, random_state=0
+        (8, 8), learning_rate_init=1e30, alpha=0.0, momentum=0, batch_size=len(y), max_iter=1
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -39,6 +39,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
+from sknn import MLPClassifierGD
 from sknn._objective import Objective
 from sknn.utils import all_estimators, objective_and_gradients
 
@@ -50,6 +51,9 @@ X = rng.normal(size=(60, 5))
 y = np.tile([0, 1, 2], 20)
 X[:, 0] += 0.8 * y
 X_unscaled = X * 1e3 + 1e6 * rng.uniform(size=5)  # features of order 1e6
+# Features so large that a step of 1e6 overflows. (The gradient of a linear model's
+# cross-entropy is bounded by |x|: without a penalty, only such data overflow it.)
+X_diverging = X_unscaled * 1e290
 
 
 def make(Estimator, **params):
@@ -150,15 +154,25 @@ def interrupt_on_call(monkeypatch, k):
 # ------------------------------------------------------------------ divergence
 DIVERGED = (
     r"Training diverged in epoch (\d+): the loss or the parameters became infinite or NaN\. "
-    r"Lower learning_rate_init, scale the features \(for example with StandardScaler\)"
+    r"The features reach \|x\| = \S+: scale them \(for example with StandardScaler\)"
 )
 
 
 def diverging(Estimator, **params):
-    """learning_rate_init=1e6 on unscaled data, with nothing to stop it early."""
+    """learning_rate_init=1e6 on unscaled data, with nothing to stop it early.
+
+    (No penalty: with alpha > 0 so large a step is refused before training, see
+    test_a_penalty_step_that_overshoots_is_refused.)
+    """
     return make(
         Estimator,
-        **{"learning_rate_init": 1e6, "max_iter": 300, "n_iter_no_change": 1000, **params},
+        **{
+            "learning_rate_init": 1e6,
+            "alpha": 0.0,
+            "max_iter": 300,
+            "n_iter_no_change": 1000,
+            **params,
+        },
     )
 
 
@@ -169,7 +183,7 @@ def test_divergence_stops_at_once_with_a_clear_error(Estimator, monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)  # no overflow warnings on the way
         with pytest.raises(FloatingPointError, match=DIVERGED) as error:
-            model.fit(X_unscaled, y)
+            model.fit(X_diverging, y)
     assert not hasattr(model, "classes_")  # an unfitted estimator stays unfitted
     with pytest.raises(NotFittedError):
         model.predict(X)
@@ -185,7 +199,7 @@ def test_divergence_stops_at_once_with_a_clear_error(Estimator, monkeypatch):
     epoch = int(re.match(DIVERGED, str(error.value)).group(1))
     assert epoch >= 1
     if epoch > 1:
-        shorter = quiet_fit(diverging(Estimator, max_iter=epoch - 1), X_unscaled, y)
+        shorter = quiet_fit(diverging(Estimator, max_iter=epoch - 1), X_diverging, y)
         assert len(shorter.loss_curve_) == epoch - 1
         assert np.isfinite(shorter.loss_curve_).all()
         assert all(np.isfinite(array).all() for array in parameters(shorter))
@@ -204,20 +218,24 @@ def test_divergence_in_warm_start_keeps_the_previous_fit(Estimator):
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         with pytest.raises(FloatingPointError, match=DIVERGED):
-            model.fit(X_unscaled, y)
+            model.fit(X_diverging, y)
     assert_state_equal(before, fitted_state(model))
     assert_array_equal(model.predict_proba(X), predictions)
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
 def test_divergence_in_partial_fit_keeps_the_previous_fit(Estimator):
-    model = make(Estimator, learning_rate_init=1e6).partial_fit(X, y, classes=[0, 1, 2])
+    # (Identity hidden units: after two steps of 1e6, ReLUs would be dead, passing no
+    # gradient back to the overflowing first layer.)
+    extra = {"activation": "identity"} if Estimator is MLPClassifierGD else {}
+    model = make(Estimator, learning_rate_init=1e6, alpha=0.0, **extra)
+    model.partial_fit(X, y, classes=[0, 1, 2]).partial_fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         for _ in range(300):  # one epoch per call, until the loss blows up
             before = fitted_state(model)
             try:
-                model.partial_fit(X_unscaled, y)
+                model.partial_fit(X_diverging, y)
             except FloatingPointError as error:
                 assert error.args[0].startswith(
                     f"Training diverged in epoch {before['n_iter_'] + 1}:"
