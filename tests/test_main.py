@@ -156,6 +156,9 @@ def test_max_iter_reached_is_said_not_warned(capsys):
         assert epochs == 2 and 1 <= kept <= 2
 
 
+@pytest.mark.skipif(
+    not hasattr(CallbackSupportMixin, "set_callbacks"), reason="scikit-learn < 1.9: no callbacks"
+)
 def test_on_a_terminal_one_line_per_model_is_rewritten_after_each_epoch(capsys, monkeypatch):
     monkeypatch.setattr(mainjob, "stdout_is_terminal", lambda: True)
     monkeypatch.setattr(mainjob.LiveLine, "__init__", _every_epoch(mainjob.LiveLine.__init__))
