@@ -13,30 +13,23 @@ any model trains.
 """
 
 import argparse
-import os
-import re
-import shutil
 import sys
-import tempfile
-import time
-import warnings
-from pathlib import Path
 
 import numpy as np
-from sklearn.datasets import load_digits
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 
 from sknn import LogisticRegressionGD, MLPClassifierGD, SoftmaxGD
-from sknn.datasets import _find_idx_file, load_mnist
+from sknn._main_data import (
+    VALIDATION_FRACTION,
+    UsageError,
+    check_data_dir,
+    check_out_dir,
+    check_plotting,
+    check_training_labels,
+    load_data,
+    one_line,
+)
+from sknn._main_output import stdout_is_terminal, train, write_plots
 
-#: The stems of MNIST's IDX files, per split (each may end in .gz).
-MNIST_FILES = {
-    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
-    "t10k": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
-}
-
-#: The settings of the main job, and why: shown by --help.
 SETTINGS = """\
 settings:
   Every pixel is put on one scale, intensities in [0, 1] (the digits' 0..16
@@ -76,10 +69,6 @@ data:
 exit status:
   0 on success; 2 for a bad argument or path (one line on stderr, before any
   training); 130 when Ctrl+C ended the job."""
-
-
-class UsageError(Exception):
-    """A bad argument or path: reported as one line on stderr, with exit status 2."""
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -170,7 +159,6 @@ def make_parser():
 
 
 #: The share of the training data that early stopping holds out.
-VALIDATION_FRACTION = 0.1
 
 
 def build_estimators(random_state, verbose=False, monitor=None, max_iter=500):
@@ -209,271 +197,6 @@ def epoch_kept(estimator):
     if estimator.early_stopping and curve:
         return 1 + int(np.argmin(curve))
     return estimator.n_iter_
-
-
-# ---------------------------------------------------------------------- arguments
-def check_data_dir(data_dir):
-    """Raise a UsageError unless ``data_dir`` is a folder that holds a whole MNIST split."""
-    path = Path(data_dir)
-    if not path.exists():
-        raise UsageError(
-            f"--data-dir {data_dir}: no such folder. Put MNIST's IDX files "
-            f"({', '.join(MNIST_FILES['t10k'])}, and/or the train-* ones, plain or .gz) "
-            "in a folder and give its path (see sknn --help)."
-        )
-    if not path.is_dir():
-        raise UsageError(f"--data-dir {data_dir}: is a file, not a folder; give the folder.")
-    present = {
-        kind: [_find_idx_file(path, stem) is not None for stem in stems]
-        for kind, stems in MNIST_FILES.items()
-    }
-    for kind, found in present.items():
-        if any(found) and not all(found):
-            missing = next(stem for stem, ok in zip(MNIST_FILES[kind], found) if not ok)
-            raise UsageError(
-                f"--data-dir {data_dir}: holds half of MNIST's {kind!r} split, without "
-                f"{missing}[.gz]; add it, or remove the other {kind}-* file."
-            )
-    if not any(all(found) for found in present.values()):
-        try:
-            names = sorted(entry.name for entry in path.iterdir())
-        except OSError as error:
-            raise UsageError(
-                f"--data-dir {data_dir}: cannot read the folder ({error.strerror or error})."
-            ) from error
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        raise UsageError(
-            f"--data-dir {data_dir}: no MNIST IDX files there; expected "
-            f"{' and '.join(MNIST_FILES['t10k'])} and/or {' and '.join(MNIST_FILES['train'])} "
-            f"(plain or .gz); the folder holds {shown or 'nothing'}."
-        )
-
-
-def check_out_dir(out):
-    """Create the folder ``out`` if needed and check that a file can be written there."""
-    path = Path(out)
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"--out {out}: is a file, not a folder; give a folder for the plots.")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=path):
-            pass
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise UsageError(
-            f"--out {out}: cannot write there ({reason}); give a folder you can write to."
-        ) from error
-
-
-def check_plotting():
-    """Raise a UsageError, saying how to install it, when matplotlib is missing."""
-    from sknn.plotting._utils import check_matplotlib
-
-    try:
-        check_matplotlib("--out")
-    except ImportError as error:
-        raise UsageError(str(error)) from error
-
-
-# ---------------------------------------------------------------------- data
-def load_data(data_dir, random_state):
-    """Training and test data with intensities in [0, 1], a description and the image shape.
-
-    Without ``data_dir``, the built-in digits split 75/25. With it (checked by
-    :func:`check_data_dir` first), MNIST: the 'train' split for training and 't10k'
-    for testing when both are there, else whichever one is there, split 75/25. A
-    damaged file, or too few images to split, raises a UsageError.
-    """
-    if data_dir is None:
-        X, y = load_digits(return_X_y=True)
-        X = X / 16.0  # the digits' intensities are 0..16
-        data = _split(X, y, random_state)
-        return data, f"digits ({X.shape[0]} images of 8x8)", (8, 8)
-
-    splits = {}
-    for kind in MNIST_FILES:
-        try:
-            splits[kind] = load_mnist(data_dir, kind=kind, return_X_y=False)
-        except FileNotFoundError:
-            continue  # check_data_dir made sure that one split is whole
-        except (ValueError, OSError) as error:
-            raise UsageError(f"--data-dir {data_dir}: {_one_line(error)}") from error
-    image_shape = next(iter(splits.values())).image_shape
-    if len(splits) == 2:
-        train, test = splits["train"], splits["t10k"]
-        data = (train.data, test.data, train.target, test.target)
-        description = f"MNIST from {data_dir} ('train' and 't10k' IDX files)"
-    else:
-        ((kind, bunch),) = splits.items()
-        data = _split(bunch.data, bunch.target, random_state)
-        description = f"MNIST from {data_dir} ({bunch.data.shape[0]} images of the {kind!r} split)"
-    return data, description, image_shape
-
-
-def _split(X, y, random_state):
-    """Split 75/25, stratified when every class has at least two samples."""
-    stratify = y if np.bincount(np.unique(y, return_inverse=True)[1]).min() >= 2 else None
-    try:
-        return train_test_split(X, y, test_size=0.25, stratify=stratify, random_state=random_state)
-    except ValueError as error:
-        raise UsageError(
-            f"too few images to split 75/25 into training and test data ({X.shape[0]} "
-            f"images): {_one_line(error)}"
-        ) from error
-
-
-def check_training_labels(y_train, random_state):
-    """Raise a UsageError unless the training labels make a classification task from
-    which early stopping can hold out its stratified validation set, as the engine does."""
-    classes = np.unique(y_train)
-    if classes.size < 2:
-        raise UsageError(
-            f"the training data holds one class only (label {classes[0]}); the models "
-            "need images of two or more classes."
-        )
-    try:
-        _, validation = train_test_split(
-            np.arange(y_train.shape[0]),
-            test_size=VALIDATION_FRACTION,
-            stratify=y_train,
-            random_state=random_state,
-        )
-    except ValueError as error:
-        validation, reason = None, _one_line(error)
-    else:
-        reason = "the validation set would hold fewer than 2 images"
-    if validation is None or validation.shape[0] < 2:
-        raise UsageError(
-            f"too few training images ({y_train.shape[0]} in {classes.size} classes) to hold "
-            f"out a stratified {VALIDATION_FRACTION:.0%} for early stopping: {reason}"
-        )
-
-
-def _one_line(error):
-    return " ".join(str(error).split())
-
-
-# ---------------------------------------------------------------------- progress
-def stdout_is_terminal():
-    """Whether progress may be rewritten in place: stdout is a terminal that can."""
-    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
-
-
-class LiveLine:
-    """A scikit-learn callback (FitCallback, scikit-learn 1.9+) that rewrites one
-    terminal line at the end of each epoch: ``[2/3] SoftmaxGD: epoch 7/500, ...``.
-
-    At most ten rewrites a second; the line is ended by the caller.
-    """
-
-    def __init__(self, prefix, max_iter, min_interval=0.1):
-        self.prefix, self.max_iter, self.min_interval = prefix, max_iter, min_interval
-        self._shown_at = -np.inf
-
-    def setup(self, estimator, context):
-        self.write(f"{self.prefix}: starting")
-
-    def teardown(self, estimator, context):
-        pass
-
-    def on_fit_task_begin(self, estimator, context):
-        pass
-
-    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
-        now = time.monotonic()
-        if context.task_name != "epoch" or fitted_estimator is None:
-            return False
-        if now - self._shown_at < self.min_interval:
-            return False
-        self._shown_at = now
-        line = f"{self.prefix}: epoch {len(fitted_estimator.loss_curve_)}/{self.max_iter}"
-        if fitted_estimator.validation_scores_:
-            line += f", validation accuracy {fitted_estimator.validation_scores_[-1]:.4f}"
-        self.write(line)
-        return False
-
-    @staticmethod
-    def write(line):
-        """Rewrite the terminal's current line (cut to its width: a wrapped line stays)."""
-        width = shutil.get_terminal_size().columns
-        sys.stdout.write(f"\r{line[: width - 1]}\x1b[K")
-        sys.stdout.flush()
-
-
-def stopping_note(estimator, max_iter, caught):
-    """Why training ended, in a few words, from the model and its ConvergenceWarnings."""
-    notes = []
-    if estimator.n_iter_ >= max_iter:
-        notes.append(f"reached --max-iter {max_iter} first")
-    else:
-        notes.append("stopped early")
-    for warning in caught:
-        message = str(warning.message)
-        if "maximum iterations" not in message:
-            notes.append(message.split(":")[0].strip().rstrip("."))
-    return "; ".join(notes)
-
-
-def train(name, estimator, X_train, y_train, max_iter, live):
-    """Fit ``estimator``; return (seconds, note, interrupted).
-
-    ConvergenceWarnings become the note on why training ended. A first Ctrl+C ends the
-    fit after the current mini-batch, keeping the best parameters so far (the engine
-    warns so; here it is the note and ``interrupted``); other warnings are shown.
-    """
-    if live:
-        estimator.set_callbacks(LiveLine(name, max_iter))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        start = time.perf_counter()
-        estimator.fit(X_train, y_train)
-        seconds = time.perf_counter() - start
-    convergence, interrupted = [], False
-    for warning in caught:
-        if issubclass(warning.category, ConvergenceWarning):
-            convergence.append(warning)
-        elif str(warning.message).startswith("Training interrupted (KeyboardInterrupt)"):
-            interrupted = True
-        else:  # anything else is news: show it as Python would
-            warnings.showwarning(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
-    if interrupted:
-        return seconds, "interrupted (Ctrl+C)", True
-    return seconds, stopping_note(estimator, max_iter, convergence), False
-
-
-# ---------------------------------------------------------------------- plots
-def slug(name):
-    """A file-name stem for an estimator's name: 'MLPClassifierGD (256,)' -> 'mlpclassifiergd_256'."""
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-
-
-def write_plots(estimator, name, out_dir, image_shape):
-    """Write ``<slug>_training_curves.png`` and ``<slug>_weights.png``; return their paths."""
-    from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
-
-    from sknn.plotting import TrainingCurveDisplay, WeightImageDisplay
-
-    stem = Path(out_dir) / slug(name)
-    figure = Figure(figsize=(10, 4), layout="constrained")
-    loss_ax, accuracy_ax = figure.subplots(1, 2)
-    TrainingCurveDisplay.from_estimator(estimator, kind="loss", ax=loss_ax, name="")
-    TrainingCurveDisplay.from_estimator(estimator, kind="accuracy", ax=accuracy_ax, name="")
-    figure.suptitle(f"{name}: training curves")
-    curves_path = stem.with_name(stem.name + "_training_curves.png")
-    figure.savefig(curves_path, dpi=100)
-
-    figure = Figure(layout="constrained")
-    display = WeightImageDisplay.from_estimator(
-        estimator, image_shape=image_shape, max_panels=64, figure=figure
-    )
-    nrows, ncols = display.axes_.shape
-    figure.set_size_inches(1.6 * ncols + 1.2, 1.7 * nrows + 0.5)
-    figure.suptitle(f"{name}: weights into each unit, as images")
-    weights_path = stem.with_name(stem.name + "_weights.png")
-    figure.savefig(weights_path, dpi=100)
-    return [curves_path, weights_path]
 
 
 # ---------------------------------------------------------------------- main
@@ -558,7 +281,7 @@ def main(argv=None):
     try:
         return run(make_parser().parse_args(argv))
     except UsageError as error:
-        print(f"sknn: error: {_one_line(error)}", file=sys.stderr)
+        print(f"sknn: error: {one_line(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # between two models' training, or a second Ctrl+C
         print("\nsknn: interrupted", file=sys.stderr)

@@ -75,8 +75,9 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data. float32 data trains in float32; anything else in float64.
-        y : array-like of shape (n_samples,)
-            Class labels.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels; for MLPClassifierGD and LogisticRegressionGD also a 0/1
+            indicator of labels (multi-label).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights; the loss becomes the weighted mean of the
             per-sample losses. Samples of weight zero are left out. Multiplied by
@@ -135,11 +136,12 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data.
-        y : array-like of shape (n_samples,)
-            Class labels.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a 0/1 indicator of labels (multi-label).
         classes : array-like of shape (n_classes,), default=None
-            All the classes that can appear in any call. Required on the first
-            call, ignored after it.
+            All the classes that can appear in any call (for multi-label targets,
+            ``range(n_labels)``). Required on the first call; afterwards, if given,
+            it must be the same.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights.
 

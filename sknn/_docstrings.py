@@ -5,6 +5,8 @@ Each estimator's docstring has the markers ``%(engine_parameters)s`` and
 written once and numpydoc, Sphinx and ``help()`` see the full docstring.
 """
 
+import textwrap
+
 ENGINE_PARAMETERS = """\
 solver : {"sgd", "adam", "lbfgs"}, default="sgd"
         How J is minimised, with scikit-learn's names: "sgd", mini-batch stochastic
@@ -166,10 +168,44 @@ classes_ : ndarray of shape (n_classes,)
         restored. None without validation data."""
 
 
-def fill_docstring(cls, **values):
-    """Put the shared parameter and attribute text into ``cls.__doc__``."""
+#: The deliberate differences from scikit-learn that every estimator shares, each
+#: with its reason; an estimator's own come first (``fill_docstring(differences=...)``).
+SHARED_DIFFERENCES = [
+    "The penalty is ``alpha * sum ||W||^2`` on the mean loss: not halved, nor divided "
+    "by the batch size (MLPClassifier), nor weighed against a sum of losses "
+    "(LogisticRegression: ``alpha = 1 / (2 n C)``). The same ``alpha`` then means the "
+    "same objective whatever the batch and data size (see the user guide's page on the "
+    "objective).",
+    'The default solver is "sgd" (MLPClassifier\'s is "adam"): the method this package '
+    "teaches; ``solver`` takes scikit-learn's three names.",
+    "``n_iter_`` is an int, the epochs (or L-BFGS iterations) of the last fit; "
+    "LogisticRegression's is an array.",
+    "Early stopping watches the validation loss (the cross-entropy that training "
+    "minimises; smoother than the accuracy MLPClassifier watches), and restores the "
+    "parameters of its best epoch.",
+    "A divergence to infinity or NaN raises ``FloatingPointError`` in the epoch it "
+    "happens and keeps the previous fit whole (MLPClassifier raises a ValueError after "
+    "training, its fitted state already changed); no fit returns a model whose "
+    "probabilities are NaN.",
+    "``partial_fit`` with an int ``random_state`` draws fresh shuffles and dropout "
+    "masks each call, reproducibly (scikit-learn replays the same ones).",
+]
+
+
+def differences_section(own):
+    """The "Differences from scikit-learn" part of a docstring's Notes, as lines."""
+    lines = ["**Differences from scikit-learn**, each deliberate:", ""]
+    for text in [*own, *SHARED_DIFFERENCES]:
+        wrapped = textwrap.wrap(text, width=82, break_on_hyphens=False)
+        lines += ["- " + wrapped[0], *("  " + line for line in wrapped[1:]), ""]
+    return "\n    ".join(lines).rstrip()
+
+
+def fill_docstring(cls, differences=(), **values):
+    """Put the shared parameter, attribute and difference text into ``cls.__doc__``."""
     values = {"learning_rate_init_why": "", **values}
     values["engine_parameters"] = ENGINE_PARAMETERS % values
     values["engine_attributes"] = ENGINE_ATTRIBUTES
+    values["differences"] = differences_section(differences)
     cls.__doc__ = cls.__doc__ % values
     return cls

@@ -56,6 +56,10 @@ class LogisticRegressionGD(LinearClassifierGD):
     SoftmaxGD : Multinomial (softmax) regression on the same engine.
     sklearn.linear_model.LogisticRegression : scikit-learn's exact solvers.
 
+    Notes
+    -----
+    %(differences)s
+
     Examples
     --------
     >>> from sklearn.datasets import load_breast_cancer
@@ -74,4 +78,11 @@ class LogisticRegressionGD(LinearClassifierGD):
     _multilabel = True
 
 
-fill_docstring(LogisticRegressionGD, learning_rate_init=0.01)
+fill_docstring(
+    LogisticRegressionGD,
+    learning_rate_init=0.01,
+    differences=[
+        "Indicator targets (multi-label) are accepted, one sigmoid unit per label (LogisticRegression refuses them): these units are the multi-label output layer of MLPClassifierGD, at no extra cost.",
+        "K > 2 classes are fitted one-vs-rest jointly, by one solver on one matrix.",
+    ],
+)

@@ -12,11 +12,13 @@ from ._mlp import WEIGHT_INITS, MultilayerPerceptron
 
 
 class MLPClassifierGD(BaseGradientDescentClassifier):
-    r"""Multilayer perceptron classifier trained by mini-batch gradient descent.
+    r"""Multilayer perceptron classifier trained by gradient descent (SGD, Adam or L-BFGS).
 
     Hidden layers of the chosen activation feed a softmax output layer of one
     unit per class (every K >= 2, binary included) trained on the mean
-    cross-entropy. Backpropagation is written out by hand, layer by layer. For a
+    cross-entropy; for multi-label targets (a 0/1 indicator ``y``), one logistic
+    unit per label on the summed binary cross-entropies, as scikit-learn's
+    MLPClassifier. Backpropagation is written out by hand, layer by layer. For a
     batch of N samples, ``a_0 = X`` and layers ``j = 1..L``:
 
     .. math::
@@ -39,9 +41,11 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
     hidden_layer_sizes : array-like of int, default=(100,)
         Units of each hidden layer; ``()`` gives softmax regression.
 
-    activation : {"relu", "lecun_tanh", "tanh", "sigmoid", "identity"}, default="relu"
-        Activation of the hidden layers. "lecun_tanh" is LeCun's "improved
-        sigmoid" ``1.7159 tanh(2x/3)``.
+    activation : {"relu", "lecun_tanh", "tanh", "logistic", "identity"}, default="relu"
+        Activation of the hidden layers, with scikit-learn's names: "logistic" is
+        the sigmoid ``1 / (1 + e^{-x})`` ("sigmoid" is another name for it);
+        "lecun_tanh" is LeCun's "improved sigmoid" ``1.7159 tanh(2x/3)``. A name
+        registered with :func:`sknn.utils.register_activation` works too.
 
     weight_init : {"auto", "lecun_normal", "he_normal", "glorot_uniform", "uniform"}, default="auto"
         Initial weights: "lecun_normal" is ``N(0, 1/fan_in)``, "he_normal"
@@ -70,10 +74,11 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
         Layers including input and output: ``len(hidden_layer_sizes) + 2``.
 
     n_outputs_ : int
-        Output units, the number of classes.
+        Output units: the number of classes (or of labels).
 
     out_activation_ : str
-        Always "softmax".
+        "softmax" for classes (binary included), "logistic" for multi-label
+        indicator targets, as scikit-learn names them.
 
     n_parameters_ : int
         Weights plus intercepts (784-64-10 has 50,890).
@@ -84,6 +89,10 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
     --------
     SoftmaxGD : The output layer alone.
     sklearn.neural_network.MLPClassifier : scikit-learn's MLP.
+
+    Notes
+    -----
+    %(differences)s
 
     Examples
     --------
@@ -221,4 +230,11 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
         }
 
 
-fill_docstring(MLPClassifierGD, learning_rate_init=0.01)
+fill_docstring(
+    MLPClassifierGD,
+    learning_rate_init=0.01,
+    differences=[
+        "A binary problem keeps two softmax output units (``n_outputs_ = 2``; MLPClassifier has one logistic unit): one formula for every number of classes.",
+        "``class_weight``, ``X_val``/``y_val``, ``dropout`` and ``weight_init`` are sknn's additions; ``weight_init='auto'`` is He's for ReLU and LeCun's otherwise (MLPClassifier uses Glorot's).",
+    ],
+)

@@ -51,6 +51,10 @@ class SoftmaxGD(LinearClassifierGD):
     LogisticRegressionGD : Sigmoid units, one-vs-rest.
     MLPClassifierGD : The same output layer behind hidden layers.
 
+    Notes
+    -----
+    %(differences)s
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris
@@ -69,4 +73,10 @@ class SoftmaxGD(LinearClassifierGD):
     _output = "softmax"
 
 
-fill_docstring(SoftmaxGD, learning_rate_init=0.01)
+fill_docstring(
+    SoftmaxGD,
+    learning_rate_init=0.01,
+    differences=[
+        "A binary problem keeps two softmax units, so ``coef_`` has two rows, each penalised: one formula for every K. (It is the logistic model with ``w = w_1 - w_0`` and half the penalty.) ``decision_function`` returns ``z_1 - z_0``.",
+    ],
+)

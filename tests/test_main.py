@@ -7,6 +7,7 @@ import re
 import signal
 import struct
 import sys
+import tempfile
 import warnings
 
 import numpy as np
@@ -16,6 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 import sknn.__main__ as mainjob
 from sknn.__main__ import main
 from sknn._callbacks import CallbackSupportMixin
+from sknn._main_output import LiveLine
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MODELS = ["LogisticRegressionGD", "SoftmaxGD", "MLPClassifierGD (256,)"]
@@ -161,7 +163,7 @@ def test_max_iter_reached_is_said_not_warned(capsys):
 )
 def test_on_a_terminal_one_line_per_model_is_rewritten_after_each_epoch(capsys, monkeypatch):
     monkeypatch.setattr(mainjob, "stdout_is_terminal", lambda: True)
-    monkeypatch.setattr(mainjob.LiveLine, "__init__", _every_epoch(mainjob.LiveLine.__init__))
+    monkeypatch.setattr(LiveLine, "__init__", _every_epoch(LiveLine.__init__))
     assert main(["--max-iter", "3"]) == 0
     output = capsys.readouterr().out
 
@@ -389,7 +391,7 @@ def test_out_where_writing_fails_is_refused_before_training(
     def trial_file(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(mainjob.tempfile, "TemporaryFile", trial_file)
+    monkeypatch.setattr(tempfile, "TemporaryFile", trial_file)
     assert_usage_error(
         capsys,
         ["--out", str(tmp_path)],

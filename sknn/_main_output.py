@@ -1,0 +1,134 @@
+"""What the main job shows while it trains: progress lines, and the plots of --out."""
+
+import os
+import re
+import shutil
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+
+def stdout_is_terminal():
+    """Whether progress may be rewritten in place: stdout is a terminal that can."""
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+class LiveLine:
+    """A scikit-learn callback (FitCallback, scikit-learn 1.9+) that rewrites one
+    terminal line at the end of each epoch: ``[2/3] SoftmaxGD: epoch 7/500, ...``.
+
+    At most ten rewrites a second; the line is ended by the caller.
+    """
+
+    def __init__(self, prefix, max_iter, min_interval=0.1):
+        self.prefix, self.max_iter, self.min_interval = prefix, max_iter, min_interval
+        self._shown_at = -np.inf
+
+    def setup(self, estimator, context):
+        self.write(f"{self.prefix}: starting")
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
+        now = time.monotonic()
+        if context.task_name != "epoch" or fitted_estimator is None:
+            return False
+        if now - self._shown_at < self.min_interval:
+            return False
+        self._shown_at = now
+        line = f"{self.prefix}: epoch {len(fitted_estimator.loss_curve_)}/{self.max_iter}"
+        if fitted_estimator.validation_scores_:
+            line += f", validation accuracy {fitted_estimator.validation_scores_[-1]:.4f}"
+        self.write(line)
+        return False
+
+    @staticmethod
+    def write(line):
+        """Rewrite the terminal's current line (cut to its width: a wrapped line stays)."""
+        width = shutil.get_terminal_size().columns
+        sys.stdout.write(f"\r{line[: width - 1]}\x1b[K")
+        sys.stdout.flush()
+
+
+def stopping_note(estimator, max_iter, caught):
+    """Why training ended, in a few words, from the model and its ConvergenceWarnings."""
+    notes = []
+    if estimator.n_iter_ >= max_iter:
+        notes.append(f"reached --max-iter {max_iter} first")
+    else:
+        notes.append("stopped early")
+    for warning in caught:
+        message = str(warning.message)
+        if "maximum iterations" not in message:
+            notes.append(message.split(":")[0].strip().rstrip("."))
+    return "; ".join(notes)
+
+
+def train(name, estimator, X_train, y_train, max_iter, live):
+    """Fit ``estimator``; return (seconds, note, interrupted).
+
+    ConvergenceWarnings become the note on why training ended. A first Ctrl+C ends the
+    fit after the current mini-batch, keeping the best parameters so far (the engine
+    warns so; here it is the note and ``interrupted``); other warnings are shown.
+    """
+    if live:
+        estimator.set_callbacks(LiveLine(name, max_iter))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        start = time.perf_counter()
+        estimator.fit(X_train, y_train)
+        seconds = time.perf_counter() - start
+    convergence, interrupted = [], False
+    for warning in caught:
+        if issubclass(warning.category, ConvergenceWarning):
+            convergence.append(warning)
+        elif str(warning.message).startswith("Training interrupted (KeyboardInterrupt)"):
+            interrupted = True
+        else:  # anything else is news: show it as Python would
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    if interrupted:
+        return seconds, "interrupted (Ctrl+C)", True
+    return seconds, stopping_note(estimator, max_iter, convergence), False
+
+
+# ---------------------------------------------------------------------- plots
+def slug(name):
+    """A file-name stem for an estimator's name: 'MLPClassifierGD (256,)' -> 'mlpclassifiergd_256'."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def write_plots(estimator, name, out_dir, image_shape):
+    """Write ``<slug>_training_curves.png`` and ``<slug>_weights.png``; return their paths."""
+    from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
+
+    from sknn.plotting import TrainingCurveDisplay, WeightImageDisplay
+
+    stem = Path(out_dir) / slug(name)
+    figure = Figure(figsize=(10, 4), layout="constrained")
+    loss_ax, accuracy_ax = figure.subplots(1, 2)
+    TrainingCurveDisplay.from_estimator(estimator, kind="loss", ax=loss_ax, name="")
+    TrainingCurveDisplay.from_estimator(estimator, kind="accuracy", ax=accuracy_ax, name="")
+    figure.suptitle(f"{name}: training curves")
+    curves_path = stem.with_name(stem.name + "_training_curves.png")
+    figure.savefig(curves_path, dpi=100)
+
+    figure = Figure(layout="constrained")
+    display = WeightImageDisplay.from_estimator(
+        estimator, image_shape=image_shape, max_panels=64, figure=figure
+    )
+    nrows, ncols = display.axes_.shape
+    figure.set_size_inches(1.6 * ncols + 1.2, 1.7 * nrows + 0.5)
+    figure.suptitle(f"{name}: weights into each unit, as images")
+    weights_path = stem.with_name(stem.name + "_weights.png")
+    figure.savefig(weights_path, dpi=100)
+    return [curves_path, weights_path]
