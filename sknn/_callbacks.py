@@ -76,13 +76,12 @@ class FitTasks:
         self.epoch.call_on_fit_task_begin(estimator=self.estimator, **self.data)
 
     def batch_begins(self):
-        if self.batches:
-            self.batch = self.epoch.subcontext(task_name="batch")
-            self.batch.call_on_fit_task_begin(estimator=self.estimator)
+        """(Called only when ``batches`` is set: then a callback watches them.)"""
+        self.batch = self.epoch.subcontext(task_name="batch")
+        self.batch.call_on_fit_task_begin(estimator=self.estimator)
 
     def batch_ends(self):
-        if self.batches:
-            self.batch.call_on_fit_task_end(estimator=self.estimator)
+        self.batch.call_on_fit_task_end(estimator=self.estimator)
 
     def epoch_ends(self, completed=True):
         """End the current epoch; return whether a callback asks to stop training.

@@ -130,7 +130,15 @@ def finite_bound(X):
     values = X.data if sp.issparse(X) else X
     if values.size == 0:
         return 0.0
-    low, high = float(values.min()), float(values.max())
+    # Block by block, so that max reads what min just brought into the cache: one
+    # pass over X from memory, as scikit-learn's own finiteness check takes.
+    rows = max(1, 2**16 // max(values[0].size, 1)) if values.ndim == 2 else 2**16
+    lows, highs = [], []
+    for start in range(0, values.shape[0], rows):
+        block = values[start : start + rows]
+        lows.append(block.min())
+        highs.append(block.max())
+    low, high = float(np.min(lows)), float(np.max(highs))  # (NaN propagates)
     if not (np.isfinite(low) and np.isfinite(high)):
         _assert_all_finite(values, input_name="X")
     return max(abs(low), abs(high))

@@ -88,16 +88,18 @@ class Softmax:
         n_samples = Z.shape[0]
         rows = _row_indices(n_samples)
         Z -= Z.max(axis=1, keepdims=True)  # softmax is shift invariant; exp cannot overflow
-        losses = -Z[rows, y]
+        picked = Z[rows, y]  # z_{i,y_i}
         np.exp(Z, out=Z)
         normaliser = Z.sum(axis=1)
-        losses += np.log(normaliser)  # l_i = log sum_k exp(z_ik) - z_{i,y_i}
+        losses = np.log(normaliser)
+        losses -= picked  # l_i = log sum_k exp(z_ik) - z_{i,y_i}
         if sample_weight is None:
+            loss = float(losses.sum()) / n_samples
             # The 1/N is folded into the normaliser: saves a pass over Z.
             normaliser *= n_samples
             Z /= normaliser[:, np.newaxis]  # Z is now P / N
             Z[rows, y] -= 1 / n_samples  # (P - Y) / N
-            return float(losses.sum()) / n_samples
+            return loss
         Z /= normaliser[:, np.newaxis]  # Z is now P
         Z[rows, y] -= 1  # P - Y
         return _weighted_mean_and_scale(losses, Z, sample_weight)

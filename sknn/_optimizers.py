@@ -7,15 +7,15 @@ the flat parameter vector ``w`` and the gradient ``g = dJ/dw`` of the objective 
 :meth:`epoch_ends` once per epoch. Its state is plain numbers and arrays
 (:meth:`state_dict`), kept between ``partial_fit`` calls and loaded by skops safely.
 
-Every update is a few in-place operations on whole vectors, allocating nothing: one
-step costs a few passes over the parameters, however many layers there are.
+Every update is a few in-place NumPy operations on whole vectors: one step costs a few
+passes over the parameters, however many layers there are. (Not SciPy's BLAS ``axpy``:
+pip's SciPy brings its own OpenBLAS, whose threads, spinning beside NumPy's, made a
+two-thread fit of the MLP 40 times slower; see docs/performance.rst.)
 """
 
 import math
 
 import numpy as np
-
-from ._primitives import add_scaled
 
 #: How much the "adaptive" schedule divides the learning rate by, and where it stops.
 ADAPTIVE_DIVISOR = 5.0
@@ -82,14 +82,15 @@ class SGD:
 
     def step(self, params, grads):
         """One update of ``params`` (in place) from the gradient ``grads``."""
-        mu, eta, v = self.momentum, self.learning_rate, self.velocity
+        mu, v = self.momentum, self.velocity
+        step = self.learning_rate * grads  # eta g
         v *= mu
-        add_scaled(v, -eta, grads)  # v <- mu v - eta g
+        v -= step  # v <- mu v - eta g
         if self.nesterov:
-            add_scaled(params, mu, v)
-            add_scaled(params, -eta, grads)  # w <- w + mu v - eta g
+            params += mu * v
+            params -= step  # w <- w + mu v - eta g
         else:
-            add_scaled(params, 1.0, v)  # w <- w + v
+            params += v  # w <- w + v
 
     def epoch_ends(self, n_samples_seen):
         """After each epoch: "invscaling" sets ``eta = eta_0 / (t + 1) ** power_t``."""
@@ -131,7 +132,7 @@ class Adam:
     gradient. (scikit-learn folds both corrections into the step size, which puts its
     ``epsilon`` at ``epsilon * sqrt(1 - beta_2^t)`` in this formula: the same method.)
     :meth:`step` writes its intermediate results into ``grads``, which holds the
-    next batch's gradient anyway: no temporaries.
+    next batch's gradient anyway.
 
     Parameters
     ----------
@@ -170,15 +171,16 @@ class Adam:
         self.steps += 1
         t = self.steps
         m *= beta_1
-        add_scaled(m, 1 - beta_1, g)  # m <- beta_1 m + (1 - beta_1) g
+        m += (1 - beta_1) * g  # m <- beta_1 m + (1 - beta_1) g
         np.multiply(g, g, out=g)
         v *= beta_2
-        add_scaled(v, 1 - beta_2, g)  # v <- beta_2 v + (1 - beta_2) g^2
+        v += (1 - beta_2) * g  # v <- beta_2 v + (1 - beta_2) g^2
         denominator = np.sqrt(v, out=g)
         denominator *= 1 / math.sqrt(1 - beta_2**t)
         denominator += self.epsilon  # sqrt(v_hat) + epsilon
-        np.divide(m, denominator, out=denominator)
-        add_scaled(params, -self.learning_rate / (1 - beta_1**t), denominator)  # m_hat / ...
+        step = np.divide(m, denominator, out=denominator)
+        step *= self.learning_rate / (1 - beta_1**t)  # eta m_hat / (sqrt(v_hat) + epsilon)
+        params -= step
 
     def epoch_ends(self, n_samples_seen):
         """Adam has no learning-rate schedule."""

@@ -4,7 +4,6 @@ Every formula in sknn is written with these and ordinary operators, so each is
 defined once, here, beside the plain expression it computes:
 
 - :func:`matmul_into`: ``out[...] = A @ B``, into a buffer allocated once;
-- :func:`add_scaled`: ``y += a * x`` in place, without a temporary;
 - :func:`gather_rows`: ``out[...] = X[indices]``, the rows of a mini-batch;
 - :func:`all_finite`: ``np.isfinite(x).all()``, without an array of booleans;
 - :func:`induced_inf_norm`: ``max_k sum_i |W_ik|``, the most ``x W`` can grow ``max |x|``.
@@ -14,7 +13,6 @@ Their tests (``tests/test_primitives.py``) compare each with the plain expressio
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg import blas
 
 
 def matmul_into(A, B, out):
@@ -23,25 +21,6 @@ def matmul_into(A, B, out):
         return np.matmul(A, B, out=out)
     out[...] = A @ B  # scipy.sparse: its product allocates
     return out
-
-
-_AXPY = {np.dtype(np.float32): blas.saxpy, np.dtype(np.float64): blas.daxpy}
-
-
-def add_scaled(y, a, x):
-    """``y += a * x`` in place, for contiguous vectors of one dtype.
-
-    BLAS ``axpy`` reads ``x`` and ``y`` once and writes ``y`` once; the NumPy
-    expression ``y += a * x`` makes a temporary ``a * x`` and so takes two passes
-    (three times slower on 50,000 float32 parameters).
-    """
-    axpy = _AXPY.get(y.dtype)
-    if axpy is not None and x.dtype == y.dtype and y.flags.c_contiguous and x.flags.c_contiguous:
-        result = axpy(x, y, a=a)
-        if result is y:  # BLAS wrote into y (it always does for contiguous arrays)
-            return y
-    y += a * x
-    return y
 
 
 def gather_rows(X, indices, out):

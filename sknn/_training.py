@@ -207,6 +207,7 @@ def run_epochs(
     # One full batch: its order is moot.
     shuffle_rng = rng if settings.shuffle and settings.batch_size < train.n_samples else None
     epochs_before, batches_before = state.n_iter, len(state.batch_loss_curve)
+    batch_tasks = tasks.batches is not None  # (a callback watches the batches)
     epoch, converged = 0, False
     try:
         for epoch in range(1, settings.max_epochs + 1):  # noqa: B007 (reported after the loop)
@@ -215,7 +216,8 @@ def run_epochs(
             tasks.epoch_begins()
             accumulated_loss = 0.0
             for X, T, sample_weight in batches.epoch(shuffle_rng):
-                tasks.batch_begins()
+                if batch_tasks:
+                    tasks.batch_begins()
                 loss = objective.value_and_gradient(
                     params, grads, X, T, sample_weight, workspace, rng
                 )
@@ -225,8 +227,9 @@ def run_epochs(
                 accumulated_loss += loss * X.shape[0]
                 if settings.record_batch_loss:
                     state.batch_loss_curve.append(loss)
-                tasks.batch_ends()
-                if interrupt.requested:
+                if batch_tasks:
+                    tasks.batch_ends()
+                if interrupt.presses:  # Ctrl+C: stop here, after a whole update
                     raise KeyboardInterrupt
 
             if not (all_finite(params.flat) and _finite_state(optimizer)):

@@ -5,28 +5,9 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 
-from sknn._primitives import add_scaled, gather_rows, matmul_into
+from sknn._primitives import all_finite, gather_rows, induced_inf_norm, matmul_into
 
 rng = np.random.RandomState(0)
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_add_scaled_is_y_plus_a_x_in_place(dtype):
-    x, y = rng.normal(size=(2, 1001)).astype(dtype)
-    expected = y + dtype(-0.3) * x
-    result = add_scaled(y, -0.3, x)
-    assert result is y  # in place
-    # (BLAS may fuse the multiply and add: one rounding fewer than the expression)
-    tolerance = 1e-6 if dtype == np.float32 else 1e-15
-    assert_allclose(y, expected, rtol=tolerance, atol=tolerance)
-
-
-def test_add_scaled_falls_back_to_the_expression():
-    x = rng.normal(size=(20, 2))[:, 0]  # not contiguous
-    y = rng.normal(size=20).astype(np.float32)  # another dtype
-    expected = y + 2.5 * x
-    add_scaled(y, 2.5, x)
-    assert_allclose(y, expected, rtol=1e-6, atol=1e-6)
 
 
 @pytest.mark.parametrize("sparse", [False, True])
@@ -50,3 +31,19 @@ def test_gather_rows_is_fancy_indexing(sparse, out_dtype):
     else:
         assert rows.base is out and rows.dtype == out_dtype
         assert_allclose(rows, X[indices].astype(out_dtype), rtol=0)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, None])
+def test_all_finite_is_isfinite_all(bad):
+    x = rng.normal(size=1000).astype(np.float32)
+    if bad is not None:
+        x[417] = bad
+    assert all_finite(x) == bool(np.isfinite(x).all())
+    assert all_finite(np.empty(0))
+
+
+def test_induced_inf_norm_bounds_every_product():
+    W = rng.normal(size=(700, 9))  # more rows than one block of the computation
+    assert induced_inf_norm(W) == pytest.approx(np.abs(W).sum(axis=0).max(), rel=1e-12)
+    x = rng.uniform(-2, 2, size=(50, 700))
+    assert np.abs(x @ W).max() <= 2 * induced_inf_norm(W)
