@@ -1,6 +1,7 @@
 """Hidden-layer activations, each defined once beside its derivative.
 
-Every activation works in place, for speed: ``forward(Z)`` turns the pre-activation
+Every activation works in place, for speed, on NumPy arrays or those of another Array
+API namespace (``_primitives.py``): ``forward(Z)`` turns the pre-activation
 ``Z`` into the activation ``A = f(Z)``, and ``derivative(A, delta)`` multiplies
 ``delta`` by ``f'(Z)``, written in terms of the stored output ``A``. Working in place
 saves one array of the batch's size per layer and step; writing ``f'`` through ``A``
@@ -15,7 +16,8 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import expit
+
+from ._primitives import apply_, expit, keep_where_positive_, namespace, relu_
 
 #: The "improved sigmoid" of LeCun et al., 1.7159 * tanh(2x / 3): f(1) = 1, f(-1) = -1.
 LECUN_TANH_SCALE = 1.7159
@@ -65,7 +67,7 @@ def logistic_derivative(A, delta):
 
 def tanh(Z):
     """f(z) = tanh(z)."""
-    np.tanh(Z, out=Z)
+    apply_(namespace(Z).tanh, Z, Z)
 
 
 def tanh_derivative(A, delta):
@@ -76,7 +78,7 @@ def tanh_derivative(A, delta):
 def lecun_tanh(Z):
     """f(z) = 1.7159 tanh(2z/3), the "improved sigmoid"."""
     Z *= LECUN_TANH_SLOPE
-    np.tanh(Z, out=Z)
+    apply_(namespace(Z).tanh, Z, Z)
     Z *= LECUN_TANH_SCALE
 
 
@@ -87,13 +89,12 @@ def lecun_tanh_derivative(A, delta):
 
 def relu(Z):
     """f(z) = max(z, 0)."""
-    np.maximum(Z, 0, out=Z)
+    relu_(Z)
 
 
 def relu_derivative(A, delta):
     """f'(z) = 1 where z > 0 (equivalently A > 0), else 0."""
-    # Multiplying by the 0/1 mask is several times faster than `delta[A <= 0] = 0`.
-    np.multiply(delta, A > 0, out=delta)
+    keep_where_positive_(delta, A)
 
 
 ACTIVATIONS = {

@@ -33,6 +33,7 @@ from ._lbfgs import FTOL_MLP, run_lbfgs
 from ._objective import Objective
 from ._optimizers import SGD, Adam
 from ._parameters import Parameters
+from ._primitives import copy_of, float_dtypes, like, namespace, numpy_dtype, zeros_like
 from ._training import (
     DeferredInterrupt,
     Settings,
@@ -231,9 +232,16 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
         raw_sample_weight = sample_weight
         X, y = self._validate_training_data(X, y, reset=not continuing, fitted=fitted)
         data_bound = fitted.pop("_data_bound")
+        if self.solver == "lbfgs" and not isinstance(X, np.ndarray) and not sp.issparse(X):
+            raise ValueError(
+                "solver='lbfgs' runs SciPy's minimizer, on NumPy arrays only, and X is an "
+                f"array of {namespace(X).__name__}. Use solver='sgd' or 'adam' on it, or "
+                "pass NumPy arrays (for a PyTorch tensor, X.cpu().numpy())."
+            )
         # float32 data trains in float32; a continued model keeps its own dtype.
-        dtype = np.asarray(self._fitted_parameters()[0][0]).dtype if continuing else X.dtype
-        targets = self._encode_targets(y, classes, continuing, incremental, dtype)
+        dtype = self._fitted_parameters()[0][0].dtype if continuing else X.dtype
+        targets = self._encode_targets(y, classes, continuing, incremental, numpy_dtype(dtype))
+        targets = self._targets_on_device(targets, X)
         fitted.update(targets.attributes)
         sample_weight, indices = positive_weights(sample_weight, X, targets.sample_weight)
 
@@ -244,7 +252,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
         train, validation_set = self._datasets(
             X, targets, sample_weight, indices, incremental, validation, fitted
         )
-        check_range(data_bound, params.flat.dtype)
+        check_range(data_bound, params.flat)
         lbfgs = self.solver == "lbfgs"
         settings = Settings(
             max_epochs=1 if incremental else self.max_iter,
@@ -264,8 +272,8 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
 
         def snapshot():
             """The fitted attributes as they are now (for a callback's fitted_estimator)."""
-            weights = [W.copy() for W in params.weights]
-            intercepts = [None if b is None else b.copy() for b in params.intercepts]
+            weights = [copy_of(W) for W in params.weights]
+            intercepts = [None if b is None else copy_of(b) for b in params.intercepts]
             history = self._history_attributes(state, state.n_iter - epochs_before, incremental)
             return {**fitted, **self._parameter_attributes(weights, intercepts), **history}
 
@@ -321,6 +329,24 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
         tasks.fit_ends()
         return self
 
+    def _targets_on_device(self, targets, X):
+        """The targets (encoded on the host) moved to X's namespace and device; so are
+        the fitted attributes of the labels (``classes_``), under array API dispatch."""
+        if isinstance(X, np.ndarray) or sp.issparse(X):
+            return targets
+        attributes = dict(targets.attributes)
+        if attributes["classes_"].dtype.kind not in "biuf":
+            raise ValueError(
+                "With array API dispatch the class labels must be numbers (they are kept in "
+                f"the namespace of X); got {attributes['classes_'].dtype} labels. Encode "
+                "them first, for example with sklearn.preprocessing.LabelEncoder."
+            )
+        attributes["classes_"] = like(attributes["classes_"], X)
+        weights = None if targets.sample_weight is None else like(targets.sample_weight, X)
+        return targets._replace(
+            encoded=like(targets.encoded, X), attributes=attributes, sample_weight=weights
+        )
+
     def _validate_training_data(self, X, y, reset, fitted):
         """``validate_data``, whose feature attributes go to ``fitted``, not to ``self``."""
         before = {name: vars(self)[name] for name in _FEATURE_ATTRIBUTES if name in vars(self)}
@@ -330,7 +356,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
                 X,
                 y,
                 accept_sparse=("csr", "csc"),
-                dtype=(np.float64, np.float32),
+                dtype=float_dtypes(X),
                 multi_output=self._accepts_multi_output(),
                 ensure_all_finite=False,  # finite_bound checks it, and keeps max |x|
                 reset=reset,
@@ -365,7 +391,9 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
     def _starting_point(self, network, X, targets, dtype, continuing, rng):
         """The parameters and the books to train from: the fitted ones, or fresh."""
         shapes = network.layer_shapes(X.shape[1], targets.n_outputs)
-        params = Parameters(shapes, dtype, fit_intercept=getattr(network, "fit_intercept", True))
+        params = Parameters(
+            shapes, dtype, fit_intercept=getattr(network, "fit_intercept", True), like_array=X
+        )
         if not continuing:
             network.initialize(params, rng)
             return params, TrainingState()
@@ -406,7 +434,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
     def _validate_validation_data(self, X_val, X, fitted):
         """``X_val`` checked like ``X``: the same features, under the same names."""
         names_val = _get_feature_names(X_val)
-        X_val = check_array(X_val, accept_sparse=("csr", "csc"), dtype=(np.float64, np.float32))
+        X_val = check_array(X_val, accept_sparse=("csr", "csc"), dtype=float_dtypes(X_val))
         if X_val.shape[1] != X.shape[1]:
             raise ValueError(
                 f"X_val has {X_val.shape[1]} features, but X has {X.shape[1]}: the "
@@ -435,8 +463,8 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
 
         def vector(name):
             if carried and saved[name].shape == params.flat.shape:
-                return saved[name].astype(dtype, copy=False)
-            return np.zeros_like(params.flat)
+                return namespace(params.flat).astype(saved[name], dtype)
+            return zeros_like(params.flat)
 
         if self.solver == "adam":
             steps = saved["steps"] if carried else 0
@@ -494,6 +522,13 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
         """
         kept = {name: value for name, value in vars(self).items() if not _is_fitted_name(name)}
         self.__dict__ = {**kept, **fitted}
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Arrays of any Array API namespace, with the stochastic solvers (_primitives.py);
+        # L-BFGS runs SciPy, on NumPy arrays only.
+        tags.array_api_support = self.solver != "lbfgs"
+        return tags
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "_training_state")

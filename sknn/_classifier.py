@@ -9,8 +9,10 @@ from numbers import Real
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.model_selection import train_test_split
+from sklearn.utils._array_api import check_same_namespace
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_class_weight
@@ -19,11 +21,11 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d,
 
 from ._base import BaseGradientDescent
 from ._losses import MULTILABEL, OUTPUT_UNITS
+from ._primitives import float_dtypes, like, namespace, numpy_dtype, to_numpy
 
 if TYPE_CHECKING:
     from typing import TypeAlias
 
-    import scipy.sparse as sp
     from numpy.typing import ArrayLike
     from typing_extensions import Self
 
@@ -173,6 +175,8 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         return MULTILABEL if multilabel else OUTPUT_UNITS[self._output]
 
     def _encode_targets(self, y, classes, continuing, incremental, dtype):
+        y = to_numpy(y)  # labels are encoded on the host, whatever X's namespace
+        classes = to_numpy(classes) if hasattr(classes, "__array_namespace__") else classes
         if y.ndim == 2 and type_of_target(y) == "multilabel-indicator":
             return self._encode_multilabel(y, classes, continuing, incremental, dtype)
         if y.ndim == 2:
@@ -200,7 +204,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         """Indicator targets: one sigmoid unit per label, classes_ = 0..n_labels-1."""
         n_labels = y.shape[1]
         labels = np.arange(n_labels)
-        if continuing and not np.array_equal(self.classes_, labels):
+        if continuing and not np.array_equal(to_numpy(self.classes_), labels):
             raise ValueError(
                 f"y has {n_labels} labels, but this model was fitted on "
                 f"{len(self.classes_)}: continue it with the same labels."
@@ -231,7 +235,12 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         return per_class[y_indices]
 
     def _encode_validation_targets(self, y_val, targets, X_val):
-        """``y_val`` encoded as the training targets, and its class weights."""
+        """``y_val`` encoded as the training targets (on X_val's device), and its class
+        weights."""
+        encoded, weights = self._encode_validation_labels(to_numpy(y_val), targets, X_val)
+        return like(encoded, X_val), None if weights is None else like(weights, X_val)
+
+    def _encode_validation_labels(self, y_val, targets, X_val):
         if targets.output_unit is MULTILABEL:
             y_val = check_array(y_val, dtype=None)
             if y_val.shape != (X_val.shape[0], targets.n_outputs):
@@ -245,7 +254,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         y_val = column_or_1d(check_array(y_val, ensure_2d=False, dtype=None), warn=True)
         if y_val.shape[0] != X_val.shape[0]:
             raise ValueError(f"X_val has {X_val.shape[0]} samples but y_val has {y_val.shape[0]}.")
-        classes = targets.attributes["classes_"]
+        classes = to_numpy(targets.attributes["classes_"])
         unknown = np.setdiff1d(y_val, classes)
         if unknown.size:
             raise ValueError(
@@ -253,26 +262,29 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
                 f"y, {classes.tolist()}: every validation label must be a training class."
             )
         y_indices = np.searchsorted(classes, y_val)
-        encoded = targets.output_unit.targets(y_indices, targets.n_outputs, targets.encoded.dtype)
-        return encoded, self._class_weights(classes, y_indices)
+        encoded = targets.output_unit.targets(y_indices, targets.n_outputs, np.float64)
+        return encoded.astype(numpy_dtype(targets.encoded.dtype)), self._class_weights(
+            classes, y_indices
+        )
 
     def _encode_labels(self, y, classes, continuing, incremental):
         """Check the labels; return the classes and ``y`` as indices into them."""
         check_classification_targets(y)
+        fitted_classes = to_numpy(getattr(self, "classes_", None))
         if continuing:
-            if incremental and classes is not None and not _same(classes, self.classes_):
+            if incremental and classes is not None and not _same(classes, fitted_classes):
                 raise ValueError(
                     f"classes={np.unique(classes).tolist()} is not the same as on the first "
-                    f"call to partial_fit, {self.classes_.tolist()}."
+                    f"call to partial_fit, {fitted_classes.tolist()}."
                 )
-            if not incremental and not _same(y, self.classes_):
+            if not incremental and not _same(y, fitted_classes):
                 raise ValueError(
                     "warm_start can only be used where `y` has the same classes as in the "
-                    f"previous call to fit. Previously got {self.classes_.tolist()}, `y` has "
+                    f"previous call to fit. Previously got {fitted_classes.tolist()}, `y` has "
                     f"{np.unique(y).tolist()}. Fit from scratch (warm_start=False) to "
                     "train on other classes."
                 )
-            classes = self.classes_
+            classes = fitted_classes
         elif incremental:
             if classes is None:
                 raise ValueError(
@@ -321,12 +333,20 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         return train, validation
 
     # ------------------------------------------------------------------ prediction
-    def _logits(self, X):
+    def _logits(self, X, method):
         check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse=("csr", "csc"), dtype=(np.float64, np.float32), reset=False
-        )
+        # Under array API dispatch, X must be of the namespace and device of the fit.
+        check_same_namespace(X, self, attribute="classes_", method=method)
+        X = validate_data(self, X, accept_sparse=("csr", "csc"), dtype=float_dtypes(X), reset=False)
         weights, intercepts = self._fitted_parameters()
+        if isinstance(X, np.ndarray) != isinstance(weights[0], np.ndarray) and not sp.issparse(X):
+            raise ValueError(
+                f"This model's parameters are arrays of {namespace(weights[0]).__name__}, "
+                f"and X became an array of {namespace(X).__name__}. Call {method} under "
+                "sklearn.config_context(array_api_dispatch=True) with X of the namespace "
+                "and device of the fit, or convert the model to NumPy first with "
+                "sknn.utils.estimator_to_numpy."
+            )
         return self._make_network().forward(X, weights, intercepts)
 
     def decision_function(self, X: "MatrixLike") -> np.ndarray:
@@ -343,7 +363,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
             For a binary problem, one score per sample whose sign gives the
             predicted class (``z_1 - z_0`` for softmax units); else one per class.
         """
-        Z = self._logits(X)
+        Z = self._logits(X, "decision_function")
         if self._output_unit() is MULTILABEL:
             return Z
         if Z.shape[1] == 1:
@@ -365,11 +385,14 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         y : ndarray of shape (n_samples,)
             Predicted class labels.
         """
-        Z = self._logits(X)
+        Z = self._logits(X, "predict")
         unit = self._output_unit()
         if unit is MULTILABEL:
             return unit.predict(Z)  # the 0/1 indicator of the labels
-        return self.classes_[unit.predict(Z)]
+        indices = unit.predict(Z)
+        if isinstance(indices, np.ndarray):
+            return self.classes_[indices]
+        return namespace(Z).take(self.classes_, indices, axis=0)
 
     def predict_proba(self, X: "MatrixLike") -> np.ndarray:
         """Probability of each class.
@@ -384,7 +407,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         proba : ndarray of shape (n_samples, n_classes)
             Rows sum to one; columns follow ``classes_``.
         """
-        Z = self._logits(X)
+        Z = self._logits(X, "predict_proba")
         with np.errstate(under="ignore"):  # exp of a very negative logit is 0: harmless
             return self._output_unit().proba(Z)
 
@@ -401,7 +424,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         log_proba : ndarray of shape (n_samples, n_classes)
             Finite even where a probability rounds to zero.
         """
-        Z = self._logits(X)
+        Z = self._logits(X, "predict_log_proba")
         with np.errstate(under="ignore"):
             return self._output_unit().log_proba(Z)
 
@@ -437,6 +460,8 @@ def _same(labels, classes):
 
 def _check_label_types(labels, name):
     """Reject labels that mix strings with numbers: classes must be sortable."""
+    if hasattr(labels, "__array_namespace__") and not isinstance(labels, np.ndarray):
+        return  # an array of another namespace: one numeric dtype
     # np.asarray would make ["a", 1] the strings ["a", "1"]: look at the Python objects.
     labels = np.asarray(labels, dtype=None if hasattr(labels, "dtype") else object)
     if labels.dtype != object:

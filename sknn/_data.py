@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import _assert_all_finite, _check_sample_weight
 
-from ._primitives import gather_rows
+from ._primitives import gather_rows, largest, largest_magnitude, like, namespace, to_numpy
 
 
 class Dataset(NamedTuple):
@@ -47,8 +47,12 @@ class BatchGatherer:
         self.buffers = None  # allocated at the first gather: slices need none
 
     def _allocate(self):
-        """The buffers of a gathered batch: X's rows (dense X), targets, weights."""
+        """The buffers of a gathered batch: X's rows (dense NumPy X), targets, weights.
+
+        Other namespaces gather into new arrays (the standard has no ``out=``)."""
         data, rows = self.data, self.batch_size
+        if not isinstance(data.X, np.ndarray) and not sp.issparse(data.X):
+            return None, None, None
         X = None if sp.issparse(data.X) else np.empty((rows, data.X.shape[1]), self.dtype)
         targets = np.empty((rows, *data.targets.shape[1:]), data.targets.dtype)
         weights = None
@@ -59,19 +63,20 @@ class BatchGatherer:
     def epoch(self, rng=None):
         """Yield ``(X, T, sample_weight)`` per batch; shuffle the order first if ``rng``."""
         if rng is not None:
-            rng.shuffle(self.order)  # shuffle indices, never the data
+            rng.shuffle(self.order)  # shuffle indices, never the data (on the host)
         X, targets, weights = self.data.X, self.data.targets, self.data.sample_weight
         n_samples, batch_size = self.order.shape[0], self.batch_size
+        order = like(self.order, X)  # (moved to X's device once per epoch)
         for start in range(0, n_samples, batch_size):
             stop = min(start + batch_size, n_samples)
             if self.can_slice and rng is None:  # contiguous rows: views, no copy
                 rows = slice(start, stop)
-                yield X[rows], targets[rows], None if weights is None else weights[rows]
+                yield X[rows, ...], targets[rows, ...], None if weights is None else weights[rows]
                 continue
             if self.buffers is None:
                 self.buffers = self._allocate()
             X_buffer, targets_buffer, weight_buffer = self.buffers
-            indices = self.order[start:stop]
+            indices = order[start:stop]
             yield (
                 gather_rows(X, indices, X_buffer),
                 gather_rows(targets, indices, targets_buffer),
@@ -94,8 +99,8 @@ def positive_weights(sample_weight, X, factor=None):
         return None, None
     sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
     if factor is not None:
-        sample_weight = sample_weight * factor
-    positive = sample_weight > 0
+        sample_weight = sample_weight * like(factor, sample_weight, sample_weight.dtype)
+    positive = to_numpy(sample_weight > 0)  # (row indices live on the host)
     if not positive.any():
         raise ValueError(
             "Every sample weight is zero: at least one sample needs a positive weight."
@@ -113,12 +118,15 @@ def normalise(sample_weight, indices):
     """
     if sample_weight is None:
         return None
-    used = sample_weight if indices is None else sample_weight[indices]
-    if np.all(used == used[0]):
+    xp = namespace(sample_weight)
+    used = (
+        sample_weight if indices is None else xp.take(sample_weight, like(indices, sample_weight))
+    )
+    if bool(xp.all(used == used[0])):
         return None
-    scale = used.max()
-    mean = float(np.mean(used / scale, dtype=np.float64))
-    return (sample_weight / scale / mean).astype(sample_weight.dtype, copy=False)
+    scale = float(xp.max(used))
+    mean = float(xp.mean(xp.astype(used, xp.float64) / scale))
+    return xp.astype(sample_weight / scale / mean, sample_weight.dtype)
 
 
 def finite_bound(X):
@@ -128,6 +136,9 @@ def finite_bound(X):
     both) and give the bound that certifies a fitted model's outputs finite.
     """
     values = X.data if sp.issparse(X) else X
+    if not isinstance(values, np.ndarray):  # another namespace: whole-array reductions
+        _assert_all_finite(values, input_name="X")
+        return largest_magnitude(values)
     if values.size == 0:
         return 0.0
     # Block by block, so that max reads what min just brought into the cache: one
@@ -144,14 +155,14 @@ def finite_bound(X):
     return max(abs(low), abs(high))
 
 
-def check_range(data_bound, dtype):
+def check_range(data_bound, params):
     """Refuse data that the parameters' dtype cannot hold (a float32 model, float64 X).
 
     ``data_bound`` is ``max |x|`` (:func:`finite_bound`).
     """
-    if data_bound > np.finfo(dtype).max:
+    if data_bound > largest(params):
         raise ValueError(
-            f"X holds values up to {data_bound:.3g}, beyond the range of {np.dtype(dtype)} "
-            f"(at most {np.finfo(dtype).max:.3g}) in which this model was fitted. Scale "
+            f"X holds values up to {data_bound:.3g}, beyond the range of {params.dtype} "
+            f"(at most {largest(params):.3g}) in which this model was fitted. Scale "
             "the features, or fit from scratch (warm_start=False) to train in float64."
         )

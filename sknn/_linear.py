@@ -12,12 +12,20 @@ where ``dC/dZ = (1/N) diag(s) (Yhat - Y)`` comes from the output unit
 scikit-learn.
 """
 
-import numpy as np
 from sklearn.utils.extmath import safe_sparse_dot
 
 from ._classifier import BaseGradientDescentClassifier
 from ._lbfgs import FTOL_LINEAR
-from ._primitives import induced_inf_norm, matmul_into
+from ._primitives import (
+    apply_,
+    copy_of,
+    empty,
+    induced_inf_norm,
+    largest_magnitude,
+    matmul_into,
+    namespace,
+    zeros,
+)
 
 
 class LinearNetwork:
@@ -42,7 +50,8 @@ class LinearNetwork:
         """The logits buffer of a batch of ``n_rows``."""
         # Column-major: X W with few columns, and the loss's row-wise max and sum, run
         # several times faster than into a row-major buffer.
-        return np.empty((n_rows, params.layer_shapes[0][1]), dtype=params.flat.dtype, order="F")
+        shape = (n_rows, params.layer_shapes[0][1])
+        return empty(shape, params.flat.dtype, params.flat, fortran=True)
 
     def forward(self, X, weights, intercepts, workspace=None, rng=None):
         """The logits ``Z = X W + b``, into ``workspace`` when given."""
@@ -50,7 +59,7 @@ class LinearNetwork:
         if workspace is None:
             Z = safe_sparse_dot(X, W)
         else:
-            Z = matmul_into(X, W, workspace[: X.shape[0]])
+            Z = matmul_into(X, W, workspace[: X.shape[0], ...])
         if b is not None:
             Z += b
         return Z
@@ -58,14 +67,14 @@ class LinearNetwork:
     def output_bound(self, weights, intercepts, input_bound):
         """A bound on ``|Z|`` for inputs with ``|x| <= input_bound``: ``||W|| b + |b|``."""
         b = intercepts[0]
-        largest_intercept = 0.0 if b is None or b.size == 0 else float(np.abs(b).max())
+        largest_intercept = 0.0 if b is None else largest_magnitude(b)
         return induced_inf_norm(weights[0]) * input_bound + largest_intercept
 
     def backward(self, X, delta, weights, grads, workspace):
         """``dC/dW = X^T delta`` and ``dC/db = 1^T delta`` from ``delta = dC/dZ``."""
         matmul_into(X.T, delta, grads.weights[0])
         if grads.intercepts[0] is not None:
-            delta.sum(axis=0, out=grads.intercepts[0])
+            apply_(namespace(delta).sum, grads.intercepts[0], delta, axis=0)
 
 
 class LinearClassifierGD(BaseGradientDescentClassifier):
@@ -147,6 +156,6 @@ class LinearClassifierGD(BaseGradientDescentClassifier):
         W, b = weights[0], intercepts[0]
         # Without an intercept, intercept_ is zeros, as in scikit-learn.
         return {
-            "coef_": W.T.copy(),
-            "intercept_": np.zeros(W.shape[1], W.dtype) if b is None else b,
+            "coef_": copy_of(W.T),
+            "intercept_": zeros(W.shape[1], W.dtype, W) if b is None else b,
         }

@@ -21,34 +21,32 @@ from rounded probabilities, so they stay finite for ``|z|`` up to 1e4 and beyond
 """
 
 import numpy as np
-from scipy.special import expit, log_expit, logsumexp
+
+from ._primitives import (
+    add_at_labels_,
+    apply_,
+    copy_of,
+    expit,
+    log_expit,
+    logsumexp,
+    max_,
+    namespace,
+    sum_,
+    take_labels,
+)
 
 
 def softmax(Z):
     """Row-wise ``exp(z_k) / sum_k' exp(z_k')``, computed without overflow."""
-    P = Z - Z.max(axis=1, keepdims=True)
-    np.exp(P, out=P)
-    P /= P.sum(axis=1, keepdims=True)
+    P = Z - max_(Z, axis=1, keepdims=True)
+    apply_(namespace(Z).exp, P, P)
+    P /= sum_(P, axis=1, keepdims=True)
     return P
 
 
 def log_softmax(Z):
     """Row-wise ``z_k - log sum_k' exp(z_k')``."""
-    return Z - logsumexp(Z, axis=1, keepdims=True)
-
-
-_ROW_INDICES = np.arange(0)
-
-
-def _row_indices(n_samples):
-    """``np.arange(n_samples)``, a view of one array kept between calls (saves one per batch)."""
-    global _ROW_INDICES
-    rows = _ROW_INDICES
-    if rows.shape[0] < n_samples:
-        rows = np.arange(n_samples)
-        rows.flags.writeable = False  # shared between calls (and threads): read only
-        _ROW_INDICES = rows
-    return rows[:n_samples]
+    return Z - logsumexp(Z, axis=1)
 
 
 def _weighted_mean_and_scale(losses, dZ, sample_weight):
@@ -56,13 +54,18 @@ def _weighted_mean_and_scale(losses, dZ, sample_weight):
     n_samples = losses.shape[0]
     if sample_weight is None:
         dZ *= 1 / n_samples
-        return float(losses.sum()) / n_samples
-    dZ *= (sample_weight / n_samples)[:, np.newaxis]
+        return float(sum_(losses)) / n_samples
+    dZ *= (sample_weight / n_samples)[:, None]
     return float(losses @ sample_weight) / n_samples
 
 
 def _weighted_accuracy(correct, sample_weight):
-    return float(np.average(correct, weights=sample_weight))
+    """The (weighted) share of True in ``correct``."""
+    xp = namespace(correct)
+    if sample_weight is None:
+        return float(xp.mean(xp.astype(correct, xp.float64)))
+    correct = xp.astype(correct, sample_weight.dtype)
+    return float(xp.sum(correct * sample_weight) / xp.sum(sample_weight))
 
 
 class Softmax:
@@ -85,28 +88,27 @@ class Softmax:
         normaliser both depend on ``z_ik``; for ``k != y_i`` only the normaliser),
         ``dC/dZ = (1/N) diag(s) (P - Y)``. ``Y``, the one-hot targets, is never formed.
         """
-        n_samples = Z.shape[0]
-        rows = _row_indices(n_samples)
-        Z -= Z.max(axis=1, keepdims=True)  # softmax is shift invariant; exp cannot overflow
-        picked = Z[rows, y]  # z_{i,y_i}
-        np.exp(Z, out=Z)
-        normaliser = Z.sum(axis=1)
-        losses = np.log(normaliser)
+        xp, n_samples = namespace(Z), Z.shape[0]
+        Z -= max_(Z, axis=1, keepdims=True)  # softmax is shift invariant: no overflow
+        picked = take_labels(Z, y)  # z_{i,y_i}
+        apply_(xp.exp, Z, Z)
+        normaliser = sum_(Z, axis=1)
+        losses = xp.log(normaliser)
         losses -= picked  # l_i = log sum_k exp(z_ik) - z_{i,y_i}
         if sample_weight is None:
-            loss = float(losses.sum()) / n_samples
+            loss = float(sum_(losses)) / n_samples
             # The 1/N is folded into the normaliser: saves a pass over Z.
             normaliser *= n_samples
-            Z /= normaliser[:, np.newaxis]  # Z is now P / N
-            Z[rows, y] -= 1 / n_samples  # (P - Y) / N
+            Z /= normaliser[:, None]  # Z is now P / N
+            add_at_labels_(Z, y, -1 / n_samples)  # (P - Y) / N
             return loss
-        Z /= normaliser[:, np.newaxis]  # Z is now P
-        Z[rows, y] -= 1  # P - Y
+        Z /= normaliser[:, None]  # Z is now P
+        add_at_labels_(Z, y, -1.0)  # P - Y
         return _weighted_mean_and_scale(losses, Z, sample_weight)
 
     def loss(self, Z, y, sample_weight=None):
         """The mean cross-entropy ``C`` alone; ``Z`` is left as it is."""
-        return self.loss_gradient(Z.copy(), y, sample_weight)
+        return self.loss_gradient(copy_of(Z), y, sample_weight)
 
     def proba(self, Z):
         return softmax(Z)
@@ -116,7 +118,7 @@ class Softmax:
 
     def predict(self, Z):
         """Index of the most probable class of each row."""
-        return Z.argmax(axis=1)
+        return namespace(Z).argmax(Z, axis=1)
 
     def accuracy(self, Z, y, sample_weight=None):
         return _weighted_accuracy(self.predict(Z) == y, sample_weight)
@@ -135,6 +137,7 @@ class OneVsRestSigmoid:
         return 1 if n_classes == 2 else n_classes
 
     def targets(self, y_indices, n_outputs, dtype):
+        """The 0/1 matrix ``T`` (NumPy, from the NumPy class indices)."""
         T = np.zeros((y_indices.shape[0], n_outputs), dtype=dtype)
         if n_outputs == 1:
             T[:, 0] = y_indices
@@ -149,14 +152,14 @@ class OneVsRestSigmoid:
         + (1 - t) z`` and ``dl/dz = sigmoid(z) - t``, so ``dC/dZ = (1/N) diag(s)
         (Yhat - T)`` and ``dC/dw = -(1/N) sum_i s_i (t_i - yhat_i) x_i``.
         """
-        losses = ((1 - T) * Z - log_expit(Z)).sum(axis=1)
+        losses = sum_((1 - T) * Z - log_expit(Z), axis=1)
         expit(Z, out=Z)
         Z -= T
         return _weighted_mean_and_scale(losses, Z, sample_weight)
 
     def loss(self, Z, T, sample_weight=None):
         """The summed binary cross-entropy ``C`` alone; ``Z`` is left as it is."""
-        return self.loss_gradient(Z.copy(), T, sample_weight)
+        return self.loss_gradient(copy_of(Z), T, sample_weight)
 
     def log_proba(self, Z):
         """Log-probabilities normalised as one-vs-rest does.
@@ -164,23 +167,27 @@ class OneVsRestSigmoid:
         One unit (binary): ``[log sigmoid(-z), log sigmoid(z)]``. K units: each row of
         ``log sigmoid(Z)`` normalised to sum to one in probability space.
         """
+        xp = namespace(Z)
         if Z.shape[1] == 1:
-            return np.hstack([log_expit(-Z), log_expit(Z)])
+            return xp.concat([log_expit(-Z), log_expit(Z)], axis=1)
         return log_softmax(log_expit(Z))
 
     def proba(self, Z):
+        xp = namespace(Z)
         if Z.shape[1] == 1:
-            return np.hstack([expit(-Z), expit(Z)])
+            return xp.concat([expit(-Z), expit(Z)], axis=1)
         # Normalised in log space: every sigmoid of a row may underflow to 0.
-        return np.exp(self.log_proba(Z))
+        return xp.exp(self.log_proba(Z))
 
     def predict(self, Z):
+        xp = namespace(Z)
         if Z.shape[1] == 1:
-            return (Z[:, 0] > 0).astype(np.intp)
-        return Z.argmax(axis=1)
+            return xp.astype(Z[:, 0] > 0, xp.int64)
+        return xp.argmax(Z, axis=1)
 
     def accuracy(self, Z, T, sample_weight=None):
-        truth = T[:, 0] if T.shape[1] == 1 else T.argmax(axis=1)
+        xp = namespace(Z)
+        truth = xp.astype(T[:, 0], xp.int64) if T.shape[1] == 1 else xp.argmax(T, axis=1)
         return _weighted_accuracy(self.predict(Z) == truth, sample_weight)
 
 
@@ -211,17 +218,20 @@ class MultilabelSigmoid(OneVsRestSigmoid):
         z = 37 it rounds to 1.0 in float64: such values are rounded down instead, to
         the largest number below 1 (and up, from 0, to the smallest positive one).
         """
+        xp = namespace(Z)
         P = expit(Z)
-        dtype = P.dtype
-        return np.clip(P, np.finfo(dtype).tiny, np.nextafter(dtype.type(1), dtype.type(0)), out=P)
+        largest_below_one = 1 - xp.finfo(P.dtype).eps / 2
+        return xp.clip(P, min=xp.finfo(P.dtype).smallest_normal, max=largest_below_one)
 
     def predict(self, Z):
         """The 0/1 indicator of the labels predicted for each row."""
-        return (Z > 0).astype(np.int64)
+        xp = namespace(Z)
+        return xp.astype(Z > 0, xp.int64)
 
     def accuracy(self, Z, T, sample_weight=None):
         """Subset accuracy: the share of rows whose every label is right."""
-        correct = ((Z > 0) == (T > 0.5)).all(axis=1)
+        xp = namespace(Z)
+        correct = xp.all((Z > 0) == (T > 0.5), axis=1)
         return _weighted_accuracy(correct, sample_weight)
 
 

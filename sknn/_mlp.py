@@ -19,7 +19,16 @@ import numpy as np
 from sklearn.utils.extmath import safe_sparse_dot
 
 from ._activations import get_activation
-from ._primitives import induced_inf_norm, matmul_into
+from ._primitives import (
+    apply_,
+    empty,
+    induced_inf_norm,
+    largest_magnitude,
+    like,
+    matmul_into,
+    namespace,
+    zeros,
+)
 
 
 def lecun_normal(fan_in, fan_out, rng):
@@ -61,21 +70,26 @@ class _Workspace:
     intercept gradients.
     """
 
-    def __init__(self, n_rows, layer_shapes, dtype, dropout):
-        self.outputs = [np.empty((n_rows, fan_out), dtype) for _, fan_out in layer_shapes]
-        # Column-major logits: the loss's row-wise max and sum over a few classes run
-        # several times faster, as does the product that writes them (see _losses.py).
-        self.outputs[-1] = np.asfortranarray(self.outputs[-1])
-        self.ones = np.ones(n_rows, dtype)  # the 1 of dC/db_j = 1^T delta_j
-        hidden = self.outputs[:-1]
-        self.deltas = [np.empty_like(A) for A in hidden]
-        self.dropped = [np.empty_like(A) for A in hidden] if dropout else None
-        self.masks = [np.empty_like(A) for A in hidden] if dropout else None
+    def __init__(self, n_rows, layer_shapes, dtype, dropout, like_array):
+        last = len(layer_shapes) - 1
+
+        def buffer(j):
+            # Column-major logits: the loss's row-wise max and sum over a few classes run
+            # several times faster, as does the product that writes them (see _losses.py).
+            shape = (n_rows, layer_shapes[j][1])
+            return empty(shape, dtype, like_array, fortran=j == last)
+
+        self.outputs = [buffer(j) for j in range(last + 1)]
+        self.ones = zeros(n_rows, dtype, like_array) + 1  # the 1 of dC/db_j = 1^T delta_j
+        hidden = range(last)
+        self.deltas = [buffer(j) for j in hidden]
+        self.dropped = [buffer(j) for j in hidden] if dropout else None
+        self.masks = [buffer(j) for j in hidden] if dropout else None
 
     def layer_input(self, j, n):
         """``a_{j-1}`` as layer j saw it (after dropout), for j >= 1."""
         inputs = self.outputs if self.dropped is None else self.dropped
-        return inputs[j - 1][:n]
+        return inputs[j - 1][:n, ...]
 
 
 class MultilayerPerceptron:
@@ -106,12 +120,14 @@ class MultilayerPerceptron:
         return list(zip(units[:-1], units[1:]))
 
     def initialize(self, params, rng):
-        """Draw every weight matrix; the intercepts stay at zero."""
+        """Draw every weight matrix (with NumPy, whatever the namespace: the same seed
+        gives the same network); the intercepts stay at zero."""
         for W in params.weights:
-            W[...] = self.weight_init(*W.shape, rng)
+            W[...] = like(self.weight_init(*W.shape, rng), W, W.dtype)
 
     def allocate(self, n_rows, params):
-        return _Workspace(n_rows, params.layer_shapes, params.flat.dtype, self.dropout > 0)
+        flat = params.flat
+        return _Workspace(n_rows, params.layer_shapes, flat.dtype, self.dropout > 0, flat)
 
     def forward(self, X, weights, intercepts, workspace=None, rng=None):
         """The logits ``z_L``; with ``workspace``, every layer's output is kept for backward.
@@ -125,7 +141,7 @@ class MultilayerPerceptron:
             if workspace is None:
                 Z = safe_sparse_dot(A, W)
             else:
-                Z = matmul_into(A, W, workspace.outputs[j][:n])
+                Z = matmul_into(A, W, workspace.outputs[j][:n, ...])
             Z += b  # z_j = a_{j-1} W_j + b_j
             if j < last:
                 self.activation.forward(Z)  # a_j = f(z_j), in place
@@ -148,7 +164,7 @@ class MultilayerPerceptron:
             return None
         bound = input_bound
         for j, (W, b) in enumerate(zip(weights, intercepts)):
-            bound = induced_inf_norm(W) * bound + (float(np.abs(b).max()) if b.size else 0.0)
+            bound = induced_inf_norm(W) * bound + largest_magnitude(b)
             if j < len(weights) - 1:
                 bound = self.activation.bound(bound)
         return bound
@@ -161,22 +177,29 @@ class MultilayerPerceptron:
             inputs = X if j == 0 else workspace.layer_input(j, n)
             matmul_into(inputs.T, delta, grads.weights[j])  # dC/dW_j = a_{j-1}^T delta_j
             # dC/db_j = 1^T delta_j, as a BLAS product: faster than delta.sum(axis=0).
-            np.matmul(ones, delta, out=grads.intercepts[j])
+            matmul_into(ones, delta, grads.intercepts[j])
             if j == 0:
                 break
-            previous = workspace.deltas[j - 1][:n]
-            np.matmul(delta, weights[j].T, out=previous)  # dC/da_{j-1} = delta_j W_j^T
+            previous = workspace.deltas[j - 1][:n, ...]
+            matmul_into(delta, weights[j].T, previous)  # dC/da_{j-1} = delta_j W_j^T
             if workspace.masks is not None:
-                previous *= workspace.masks[j - 1][:n]  # through the dropout mask
+                previous *= workspace.masks[j - 1][:n, ...]  # through the dropout mask
             # delta_{j-1} = f'(z_{j-1}) * dC/da_{j-1}
-            self.activation.derivative(workspace.outputs[j - 1][:n], previous)
+            self.activation.derivative(workspace.outputs[j - 1][:n, ...], previous)
             delta = previous
 
     def _drop(self, A, workspace, j, rng):
-        """Inverted dropout of hidden activation ``A``: ``A * m``, ``m`` in {0, 1/keep}."""
+        """Inverted dropout of hidden activation ``A``: ``A * m``, ``m`` in {0, 1/keep}.
+
+        The mask is drawn with NumPy (on the host, for every namespace: the same seed
+        draws the same masks) and moved to ``A``'s device.
+        """
         n = A.shape[0]
-        mask = workspace.masks[j][:n]
+        mask = workspace.masks[j][:n, ...]
         keep = 1.0 - self.dropout
-        np.less(rng.random_sample(A.shape), keep, out=mask)  # 1 with probability keep
+        if isinstance(mask, np.ndarray):
+            np.less(rng.random_sample(A.shape), keep, out=mask)  # 1 with probability keep
+        else:
+            mask[...] = like(rng.random_sample(A.shape) < keep, mask, mask.dtype)
         mask /= keep
-        return np.multiply(A, mask, out=workspace.dropped[j][:n])
+        return apply_(namespace(A).multiply, workspace.dropped[j][:n, ...], A, mask)

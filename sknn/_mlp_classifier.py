@@ -1,5 +1,6 @@
 """MLPClassifierGD: a multilayer perceptron classifier, its backpropagation written out by hand."""
 
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -226,7 +227,9 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
             "intercepts_": list(intercepts),
             "n_layers_": len(weights) + 1,
             "n_outputs_": weights[-1].shape[1],
-            "n_parameters_": int(sum(W.size + b.size for W, b in zip(weights, intercepts))),
+            "n_parameters_": sum(
+                math.prod(W.shape) + b.shape[0] for W, b in zip(weights, intercepts)
+            ),
         }
 
 

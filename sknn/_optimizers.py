@@ -15,7 +15,7 @@ two-thread fit of the MLP 40 times slower; see docs/performance.rst.)
 
 import math
 
-import numpy as np
+from ._primitives import apply_, namespace
 
 #: How much the "adaptive" schedule divides the learning rate by, and where it stops.
 ADAPTIVE_DIVISOR = 5.0
@@ -172,13 +172,14 @@ class Adam:
         t = self.steps
         m *= beta_1
         m += (1 - beta_1) * g  # m <- beta_1 m + (1 - beta_1) g
-        np.multiply(g, g, out=g)
+        g *= g
         v *= beta_2
         v += (1 - beta_2) * g  # v <- beta_2 v + (1 - beta_2) g^2
-        denominator = np.sqrt(v, out=g)
+        xp = namespace(v)
+        denominator = apply_(xp.sqrt, g, v)
         denominator *= 1 / math.sqrt(1 - beta_2**t)
         denominator += self.epsilon  # sqrt(v_hat) + epsilon
-        step = np.divide(m, denominator, out=denominator)
+        step = apply_(xp.divide, denominator, m, denominator)
         step *= self.learning_rate / (1 - beta_1**t)  # eta m_hat / (sqrt(v_hat) + epsilon)
         params -= step
 

@@ -15,6 +15,8 @@ expects. ``weights[j]`` (shape (fan_in, fan_out)) and ``intercepts[j]`` (shape
 
 import numpy as np
 
+from ._primitives import like, reshape, to_numpy, zeros, zeros_like
+
 
 class Parameters:
     """All weights and intercepts of a network in one flat vector, seen as arrays.
@@ -29,6 +31,8 @@ class Parameters:
         An existing vector to view (not copied); zeros when None.
     fit_intercept : bool, default=True
         Whether the layers have intercepts; without them ``intercepts[j]`` is None.
+    like_array : array, default=None
+        New zeros live in this array's namespace and on its device (NumPy if None).
 
     Attributes
     ----------
@@ -53,7 +57,7 @@ class Parameters:
     array([0., 0., 0., 0., 0., 0., 7., 7., 0., 0., 0.])
     """
 
-    def __init__(self, layer_shapes, dtype, *, flat=None, fit_intercept=True):
+    def __init__(self, layer_shapes, dtype, *, flat=None, fit_intercept=True, like_array=None):
         self.layer_shapes = [(int(fan_in), int(fan_out)) for fan_in, fan_out in layer_shapes]
         self.fit_intercept = fit_intercept
         weight_sizes = [fan_in * fan_out for fan_in, fan_out in self.layer_shapes]
@@ -61,7 +65,7 @@ class Parameters:
         self.n_weights = sum(weight_sizes)
         n_parameters = self.n_weights + sum(intercept_sizes)
         if flat is None:
-            flat = np.zeros(n_parameters, dtype=dtype)
+            flat = zeros(n_parameters, dtype, np.empty(0) if like_array is None else like_array)
         elif flat.shape != (n_parameters,):
             raise ValueError(f"Expected {n_parameters} parameters, got an array of {flat.shape}.")
         self.flat = flat
@@ -69,7 +73,7 @@ class Parameters:
         self.weights, self.intercepts = [], []
         offset = 0
         for shape, size in zip(self.layer_shapes, weight_sizes):
-            self.weights.append(flat[offset : offset + size].reshape(shape))
+            self.weights.append(reshape(flat[offset : offset + size], shape))
             offset += size
         for size in intercept_sizes:
             self.intercepts.append(flat[offset : offset + size] if size else None)
@@ -78,7 +82,7 @@ class Parameters:
     def like(self, flat=None):
         """Parameters of the same layout over ``flat`` (a new zero vector when None)."""
         if flat is None:
-            flat = np.zeros_like(self.flat)
+            flat = zeros_like(self.flat)
         return Parameters(
             self.layer_shapes, flat.dtype, flat=flat, fit_intercept=self.fit_intercept
         )
@@ -94,10 +98,12 @@ class Parameters:
         if self.fit_intercept:
             pairs += zip(self.intercepts, intercepts, intercept_names)
         for view, value, name in pairs:
-            value = np.asarray(value)
-            if value.shape != view.shape:
+            if isinstance(view, np.ndarray) or not hasattr(value, "shape"):
+                value = np.asarray(to_numpy(value) if hasattr(value, "shape") else value)
+            if tuple(value.shape) != tuple(view.shape):
                 raise ValueError(
-                    f"{name} has shape {value.shape}, but the model needs {view.shape}. "
-                    "Set parameters of the fitted shapes, or refit from scratch."
+                    f"{name} has shape {tuple(value.shape)}, but the model needs "
+                    f"{tuple(view.shape)}. Set parameters of the fitted shapes, or refit "
+                    "from scratch."
                 )
-            view[...] = value
+            view[...] = value if isinstance(view, np.ndarray) else like(value, view, view.dtype)

@@ -20,7 +20,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ._data import BatchGatherer
-from ._primitives import all_finite
+from ._primitives import all_finite, copy_of, largest, sum_
 
 
 class Settings(NamedTuple):
@@ -154,7 +154,7 @@ def evaluate(objective, weights, intercepts, batches, workspace):
     loss = correct = total_weight = 0.0
     for X, T, sample_weight in batches.epoch():
         Z = objective.network.forward(X, weights, intercepts, workspace)
-        batch_weight = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        batch_weight = X.shape[0] if sample_weight is None else float(sum_(sample_weight))
         correct += objective.output_unit.accuracy(Z, T, sample_weight) * batch_weight
         total_weight += batch_weight
         loss += objective.data_loss(Z, T, sample_weight) * X.shape[0]
@@ -200,10 +200,10 @@ def run_epochs(
     if validation is not None:
         validation_batches = BatchGatherer(validation, settings.batch_size, dtype)
     watch = settings.early_stopping and validation is not None  # restore the best epoch
-    best_params = params.flat.copy() if watch else None
+    best_params = copy_of(params.flat) if watch else None
     # Without early stopping, the parameters of the last completed epoch: a Ctrl+C
     # during an update that overflowed falls back to them.
-    last_epoch = None if watch else params.flat.copy()
+    last_epoch = None if watch else copy_of(params.flat)
     # One full batch: its order is moot.
     shuffle_rng = rng if settings.shuffle and settings.batch_size < train.n_samples else None
     epochs_before, batches_before = state.n_iter, len(state.batch_loss_curve)
@@ -340,7 +340,7 @@ def warn_if_not_converged(state, epochs_before, outcome, max_iter):
 
 def _finite_state(optimizer):
     """Whether the optimizer's arrays are finite (Adam's g^2 overflows first)."""
-    arrays = [value for value in optimizer.state_dict().values() if isinstance(value, np.ndarray)]
+    arrays = [value for value in optimizer.state_dict().values() if hasattr(value, "shape")]
     return all(all_finite(array) for array in arrays)
 
 
@@ -356,7 +356,7 @@ def check_finite_outputs(objective, params, train, data_bound, settings):
     """
     dtype = params.flat.dtype
     bound = objective.network.output_bound(params.weights, params.intercepts, data_bound)
-    if bound is not None and bound < np.finfo(dtype).max / 4:
+    if bound is not None and bound < largest(params.flat) / 4:
         return
     workspace = objective.network.allocate(settings.batch_size, params)
     for X, _, _ in BatchGatherer(train, settings.batch_size, dtype).epoch():

@@ -1,4 +1,4 @@
-"""Test configuration: hypothesis profiles.
+"""Test configuration: SciPy's Array API switch, and hypothesis profiles.
 
 ``ci`` (the default) runs a fixed, derandomized budget of examples, so every run of the
 suite sees the same examples and stays fast; ``explore`` draws many fresh ones, for a
@@ -7,7 +7,12 @@ fuzzing session: ``HYPOTHESIS_PROFILE=explore python -m pytest tests/test_fuzz.p
 
 import os
 
-from hypothesis import HealthCheck, settings
+# SciPy's own Array API support must be switched on before SciPy is first imported, for
+# the estimators to run under sklearn.set_config(array_api_dispatch=True) (and for
+# scikit-learn's check_array_api_input to run instead of skipping).
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+from hypothesis import HealthCheck, settings  # noqa: E402
 
 settings.register_profile(
     "ci",

@@ -1,0 +1,186 @@
+"""The estimators under ``sklearn.set_config(array_api_dispatch=True)``: PyTorch tensors
+and array-api-strict arrays in, trained and predicted in their namespace.
+
+scikit-learn's own ``check_array_api_input`` runs in tests/test_common.py (the
+estimators declare ``array_api_support``). Here: a fit on another namespace equals the
+NumPy fit (float64, 1e-6 relative), every result is an array of the input's namespace,
+and the rest of the engine (partial_fit, X_val, weights, multi-label, persistence,
+check_gradients) works there too. Skipped when the libraries are absent.
+"""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn import config_context
+from sklearn.datasets import load_iris, make_multilabel_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import StandardScaler
+
+from sknn import LogisticRegressionGD, MLPClassifierGD, SoftmaxGD
+from sknn._primitives import namespace, to_numpy
+from sknn.utils import check_gradients, estimator_to_numpy
+
+
+def _namespaces():
+    found = []
+    try:
+        import array_api_strict
+
+        found.append(pytest.param(array_api_strict.asarray, id="array_api_strict"))
+    except ImportError:
+        pass
+    try:
+        import torch
+
+        found.append(pytest.param(lambda a: torch.asarray(a, device="cpu"), id="torch_cpu"))
+    except ImportError:
+        pass
+    return found
+
+
+NAMESPACES = _namespaces()
+pytestmark = [
+    pytest.mark.skipif(not NAMESPACES, reason="neither array-api-strict nor torch installed"),
+    pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
+]
+ESTIMATORS = {
+    "LogisticRegressionGD": lambda **p: LogisticRegressionGD(**p),
+    "SoftmaxGD": lambda **p: SoftmaxGD(**p),
+    "MLPClassifierGD": lambda **p: MLPClassifierGD((6,), **p),
+}
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def parameters(model):
+    weights, intercepts = model._fitted_parameters()
+    return [to_numpy(array) for array in [*weights, *intercepts]]
+
+
+def same_model(a, b):
+    for x, y in zip(parameters(a), parameters(b), strict=True):
+        assert_allclose(x, y, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("to_xp", NAMESPACES)
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+@pytest.mark.parametrize("name", sorted(ESTIMATORS))
+def test_a_fit_in_another_namespace_is_the_numpy_fit(name, solver, to_xp, iris):
+    X, y = iris
+    settings = dict(solver=solver, max_iter=15, batch_size=32, random_state=0)
+    reference = ESTIMATORS[name](**settings).fit(X, y)
+    X_xp, y_xp = to_xp(X), to_xp(y)
+    xp = namespace(X_xp)
+    with config_context(array_api_dispatch=True):
+        model = ESTIMATORS[name](**settings).fit(X_xp, y_xp)
+        results = {
+            method: getattr(model, method)(X_xp)
+            for method in ("predict", "predict_proba", "predict_log_proba", "decision_function")
+        }
+        score = model.score(X_xp, y_xp)
+    same_model(model, reference)
+    for array in [*model._fitted_parameters()[0], model.classes_, *results.values()]:
+        assert namespace(array) is xp  # every result lives in the input's namespace
+    for method, result in results.items():
+        assert_allclose(
+            to_numpy(result), getattr(reference, method)(X), rtol=1e-6, atol=1e-9, err_msg=method
+        )
+    assert score == pytest.approx(reference.score(X, y))
+    assert model.loss_curve_ == pytest.approx(reference.loss_curve_, rel=1e-9)
+
+
+@pytest.mark.parametrize("to_xp", NAMESPACES)
+def test_the_rest_of_the_engine_in_another_namespace(to_xp, iris):
+    """partial_fit, X_val with early stopping, sample and class weights, dropout."""
+    X, y = iris
+    weights = np.random.RandomState(0).uniform(0.5, 2, size=len(y))
+    settings = dict(
+        dropout=0.2, early_stopping=True, class_weight={0: 2.0}, max_iter=10, random_state=0
+    )
+    reference = MLPClassifierGD((6,), **settings).fit(
+        X, y, sample_weight=weights, X_val=X[::3], y_val=y[::3]
+    )
+    with config_context(array_api_dispatch=True):
+        model = MLPClassifierGD((6,), **settings).fit(
+            to_xp(X),
+            to_xp(y),
+            sample_weight=to_xp(weights),
+            X_val=to_xp(X[::3]),
+            y_val=to_xp(y[::3]),
+        )
+    same_model(model, reference)  # the same dropout masks and shuffles: drawn with NumPy
+    assert model.validation_loss_curve_ == pytest.approx(reference.validation_loss_curve_)
+
+    with config_context(array_api_dispatch=True):
+        streamed = SoftmaxGD(random_state=0)
+        for _ in range(3):
+            streamed.partial_fit(to_xp(X), to_xp(y), classes=to_xp(np.arange(3)))
+    host = SoftmaxGD(random_state=0)
+    for _ in range(3):
+        host.partial_fit(X, y, classes=np.arange(3))
+    same_model(streamed, host)
+
+
+@pytest.mark.parametrize("to_xp", NAMESPACES)
+def test_multilabel_targets_in_another_namespace(to_xp):
+    X, Y = make_multilabel_classification(n_samples=60, n_features=5, n_classes=3, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    reference = MLPClassifierGD((5,), max_iter=10, random_state=0).fit(X, Y)
+    with config_context(array_api_dispatch=True):
+        model = MLPClassifierGD((5,), max_iter=10, random_state=0).fit(to_xp(X), to_xp(Y))
+        predicted = model.predict(to_xp(X))
+    same_model(model, reference)
+    assert_allclose(to_numpy(predicted), reference.predict(X))
+
+
+@pytest.mark.parametrize("to_xp", NAMESPACES)
+def test_persistence_and_gradient_checks_of_a_model_of_another_namespace(to_xp, iris):
+    X, y = iris
+    with config_context(array_api_dispatch=True):
+        model = SoftmaxGD(max_iter=5, random_state=0, alpha=0.1).fit(to_xp(X), to_xp(y))
+    # check_gradients and objective_and_gradients compute in float64 NumPy.
+    assert max(check_gradients(model, X[:20], y[:20]).values()) < 1e-6
+    # A NumPy copy for skops (which trusts NumPy arrays, not other libraries' types).
+    on_host = estimator_to_numpy(model)
+    assert isinstance(on_host.coef_, np.ndarray) and isinstance(on_host.classes_, np.ndarray)
+    with config_context(array_api_dispatch=True):
+        on_device = to_numpy(model.predict_proba(to_xp(X)))
+    assert_allclose(on_host.predict_proba(X), on_device)
+    # Without dispatch, X would become NumPy: a clear error, not a failed product.
+    with pytest.raises(ValueError, match=r"under sklearn.config_context\(array_api_dispatch"):
+        model.predict(X)
+    assert isinstance(model._fitted_parameters()[0][0], type(to_xp(X)))  # left as it was
+    skops_io = pytest.importorskip("skops.io")
+    data = skops_io.dumps(on_host)
+    assert skops_io.get_untrusted_types(data=data) == ["sknn._softmax.SoftmaxGD"]
+    if "torch" in type(model.coef_).__module__:  # PyTorch's tensors pickle as they are
+        loaded = pickle.loads(pickle.dumps(model))
+        with config_context(array_api_dispatch=True):
+            assert_allclose(
+                to_numpy(loaded.predict_proba(to_xp(X))), to_numpy(model.predict_proba(to_xp(X)))
+            )
+
+
+@pytest.mark.parametrize("to_xp", NAMESPACES)
+def test_lbfgs_refuses_another_namespace_clearly(to_xp, iris):
+    X, y = iris
+    with config_context(array_api_dispatch=True), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with pytest.raises(ValueError, match="solver='lbfgs' runs SciPy's minimizer, on NumPy"):
+            SoftmaxGD(solver="lbfgs").fit(to_xp(X), to_xp(y))
+
+
+def test_without_dispatch_other_arrays_are_converted_to_numpy(iris):
+    """Without array_api_dispatch the behaviour is NumPy's, as for every estimator."""
+    torch = pytest.importorskip("torch")
+    X, y = iris
+    model = SoftmaxGD(max_iter=3, random_state=0).fit(torch.asarray(X), torch.asarray(y))
+    assert isinstance(model.coef_, np.ndarray)
+    same_model(model, SoftmaxGD(max_iter=3, random_state=0).fit(X, y))
