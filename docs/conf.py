@@ -124,7 +124,8 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": [],
 }
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["sknn.css"]  # long inherited type names may break (API pages)
 html_show_sourcelink = False
 
 

@@ -18,9 +18,11 @@ solver : {"sgd", "adam", "lbfgs"}, default="sgd"
         a stochastic solver.
 
     alpha : float, default=1e-4
-        Strength of the L2 penalty ``alpha * sum ||W||^2`` on the weights
-        (intercepts are not penalised). Its gradient ``2 alpha W`` is weight decay.
-        Note: scikit-learn's MLPClassifier uses ``alpha / 2 * ||W||^2 / n_samples``.
+        Strength of the L2 penalty ``alpha * sum ||W||^2`` on the weights, added to
+        the mean loss (intercepts are not penalised). Its gradient ``2 alpha W`` is
+        weight decay. Note: scikit-learn's MLPClassifier adds
+        ``(alpha / 2) * ||W||^2 / |B|`` for each batch ``B`` it steps on: the
+        mini-batch with "sgd" and "adam", the whole training set with "lbfgs".
 
     batch_size : int or "auto", default="auto"
         Samples per mini-batch; "auto" means ``min(200, n_samples)``.

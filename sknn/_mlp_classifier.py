@@ -102,7 +102,7 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
     >>> from sklearn.preprocessing import StandardScaler
     >>> from sknn import MLPClassifierGD
     >>> X, y = load_iris(return_X_y=True)
-    >>> mlp = MLPClassifierGD(hidden_layer_sizes=(16,), random_state=0)
+    >>> mlp = MLPClassifierGD(hidden_layer_sizes=(16,), learning_rate_init=0.1, random_state=0)
     >>> model = make_pipeline(StandardScaler(), mlp).fit(X, y)
     >>> model.score(X, y) > 0.95
     True

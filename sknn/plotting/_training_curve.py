@@ -93,7 +93,7 @@ class TrainingCurveDisplay:
     >>> from sknn import SoftmaxGD
     >>> from sknn.plotting import TrainingCurveDisplay
     >>> X, y = load_digits(return_X_y=True)
-    >>> model = SoftmaxGD(early_stopping=True, monitor="train_score", random_state=0)
+    >>> model = SoftmaxGD(early_stopping=True, monitor="train_score", tol=1e-3, random_state=0)
     >>> model = model.fit(scale(X), y)
     >>> display = TrainingCurveDisplay.from_estimator(model, kind="loss")
     >>> sorted(display.lines_)

@@ -43,7 +43,7 @@ def estimator_to_numpy(estimator):
     >>> import numpy as np
     >>> from sknn import SoftmaxGD
     >>> from sknn.utils import estimator_to_numpy
-    >>> model = SoftmaxGD(max_iter=2).fit(np.eye(4), [0, 1, 0, 1])
+    >>> model = SoftmaxGD(solver="lbfgs").fit(np.eye(4), [0, 1, 0, 1])
     >>> type(estimator_to_numpy(model).coef_).__name__
     'ndarray'
     """
