@@ -96,11 +96,19 @@ class TorchMLP:
     ``b = sqrt(6 / (fan_in + fan_out))`` (``sqrt(2 / ...)`` for sigmoid), drawn from a
     generator of the model's own, which also shuffles: models that take turns do not
     share a random stream.
+
+    ``device`` ("cpu", "cuda") is where the model trains: the weights are drawn on the
+    host, as on "cpu", then moved there, and so is each epoch's shuffled order (as
+    sknn draws its own on the host). ``fit`` takes NumPy arrays, which it copies to the
+    device, or tensors, which it uses as they are (already on the device, the copy
+    is not part of the fit).
     """
 
-    def __init__(self, hidden, batch_size, epochs, seed, activation="relu", solver="sgd"):
+    def __init__(
+        self, hidden, batch_size, epochs, seed, activation="relu", solver="sgd", device="cpu"
+    ):
         self.hidden, self.batch_size, self.epochs, self.seed = hidden, batch_size, epochs, seed
-        self.activation, self.solver = activation, solver
+        self.activation, self.solver, self.device = activation, solver, device
 
     def _build(self, n_features, n_classes, dtype):
         import torch
@@ -117,7 +125,7 @@ class TorchMLP:
                 layer.weight.uniform_(-bound, bound, generator=self.generator)
                 layer.bias.uniform_(-bound, bound, generator=self.generator)
             layers += [layer, activation()]
-        self.model = model = torch.nn.Sequential(*layers[:-1])
+        self.model = model = torch.nn.Sequential(*layers[:-1]).to(self.device)
         self.weights = [p for name, p in model.named_parameters() if name.endswith("weight")]
         biases = [p for name, p in model.named_parameters() if name.endswith("bias")]
         self.loss_function = torch.nn.CrossEntropyLoss()
@@ -139,16 +147,23 @@ class TorchMLP:
             )
 
     @staticmethod
-    def _tensors(X, y):
+    def _dtype(X):
+        """float32 for float32 data (a NumPy array or a tensor), else float64."""
         import torch
 
-        return torch.from_numpy(X), torch.from_numpy(y)
+        return torch.float32 if str(X.dtype).rsplit(".", 1)[-1] == "float32" else torch.float64
+
+    def _tensors(self, X, y):
+        """X and y as tensors on the device: NumPy arrays copied there, tensors as they are."""
+        import torch
+
+        return torch.as_tensor(X, device=self.device), torch.as_tensor(y, device=self.device)
 
     def _epoch(self, X_t, y_t):
         import torch
 
         n_samples = X_t.shape[0]
-        order = torch.randperm(n_samples, generator=self.generator)
+        order = torch.randperm(n_samples, generator=self.generator).to(self.device)
         for start in range(0, n_samples, self.batch_size):
             indices = order[start : start + self.batch_size]
             self.optimizer.zero_grad()
@@ -187,10 +202,7 @@ class TorchMLP:
         self.n_iter_, self.n_evaluations_ = state["n_iter"], state["func_evals"]
 
     def fit(self, X, y):
-        import torch
-
-        dtype = torch.float32 if X.dtype == np.float32 else torch.float64
-        self._build(X.shape[1], int(y.max()) + 1, dtype)
+        self._build(X.shape[1], int(y.max()) + 1, self._dtype(X))
         X_t, y_t = self._tensors(X, y)
         if self.solver == "lbfgs":
             self._lbfgs(X_t, y_t, self.epochs)
@@ -202,13 +214,10 @@ class TorchMLP:
 
     def partial_fit(self, X, y, classes=None):
         """One epoch, continuing from the last call (the first needs ``classes``)."""
-        import torch
-
         if self.solver == "lbfgs":
             raise AttributeError("partial_fit is for the stochastic solvers")
         if not hasattr(self, "model"):
-            dtype = torch.float32 if X.dtype == np.float32 else torch.float64
-            self._build(X.shape[1], len(classes), dtype)
+            self._build(X.shape[1], len(classes), self._dtype(X))
             self.n_iter_ = 0
         self._epoch(*self._tensors(X, y))
         self.n_iter_ += 1
@@ -217,8 +226,39 @@ class TorchMLP:
     def score(self, X, y):
         import torch
 
+        X_t, y_t = self._tensors(X, y)
         with torch.no_grad():
-            return float((self.model(torch.from_numpy(X)).argmax(1).numpy() == y).mean())
+            return float((self.model(X_t).argmax(1) == y_t).double().mean())
+
+
+class ArrayAPIDispatch:
+    """``model`` fitted and scored under ``sklearn.config_context(array_api_dispatch=True)``.
+
+    How a scikit-learn estimator trains on the arrays of another library (PyTorch
+    tensors, on their device). Entering the context costs microseconds, inside the
+    timed fit as it is in a user's. The fitted estimator is ``model``.
+    """
+
+    def __init__(self, model):
+        self.model = model
+
+    def fit(self, X, y):
+        from sklearn import config_context
+
+        with config_context(array_api_dispatch=True):
+            self.model.fit(X, y)
+        return self
+
+    def score(self, X, y):
+        from sklearn import config_context
+
+        with config_context(array_api_dispatch=True):
+            return float(self.model.score(X, y))
+
+
+def sknn_mlp_dispatched(*args, **kwargs):
+    """:func:`sknn_mlp` fitted under array API dispatch: on the namespace and device of X."""
+    return ArrayAPIDispatch(sknn_mlp(*args, **kwargs))
 
 
 def torch_available():

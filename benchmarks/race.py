@@ -19,7 +19,9 @@ from pathlib import Path
 import numpy as np
 
 
-def race(factories, X, y, repeats, X_test=None, y_test=None, pause=0.3):
+def race(
+    factories, X, y, repeats, X_test=None, y_test=None, pause=0.3, data=None, synchronize=None
+):
     """Fit each model ``1 + repeats`` times, taking turns; return medians in seconds.
 
     The first round is a warm-up and is not counted; the order of the models
@@ -27,16 +29,28 @@ def race(factories, X, y, repeats, X_test=None, y_test=None, pause=0.3):
     always after the same neighbour. Returns, per name, the median and all the
     timed fits, the model of the last round (to check what it did), and its test
     accuracy when X_test is given.
+
+    ``data`` maps a name to its own ``(X, y)`` (the same data in another array
+    library or on another device); the other models fit ``X, y``. ``synchronize``,
+    if given, is called before each reading of the clock: a GPU runs asynchronously,
+    and a fit's time is only known once the work it queued is done
+    (``torch.cuda.synchronize``).
     """
     names = list(factories)
+    data = data or {}
     times = {name: [] for name in names}
     accuracy, last_models = {}, {}
     for round_ in range(1 + repeats):
         turn = names[round_ % len(names) :] + names[: round_ % len(names)]  # rotate the order
         for name in turn:
             model = factories[name]()
+            X_fit, y_fit = data.get(name, (X, y))
+            if synchronize is not None:
+                synchronize()
             start = time.perf_counter()
-            model.fit(X, y)
+            model.fit(X_fit, y_fit)
+            if synchronize is not None:
+                synchronize()
             elapsed = time.perf_counter() - start
             # Let idle worker threads (OpenMP, OpenBLAS) stop spinning before the next
             # model starts, so that no fit is timed against another library's busy-wait.
@@ -280,6 +294,7 @@ def environment():
         "sknn": getattr(sknn, "__version__", "dev"),
         "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
         "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE"),
+        "SCIPY_ARRAY_API": os.environ.get("SCIPY_ARRAY_API"),
         "numpy_blas": numpy_blas(),
         "threadpools": [
             {

@@ -72,6 +72,23 @@ def mlp_table(title, machine, with_torch):
     return Table(title, machine, columns)
 
 
+def gpu_table(title, machine, device_type):
+    """The gpu section: sknn on torch tensors on ``device_type`` ("cuda"; "cpu" in a dry
+    run) against sknn on NumPy and PyTorch on the same device; a row per configuration."""
+    columns = [
+        ("dtype", -7, "dtype", str),
+        ("batch", 5, "batch_size", str),
+        ("hidden", -12, "hidden", str),
+        ("sknn numpy", 10, "numpy", _seconds),
+        (f"sknn {device_type}", 9, "sknn", _seconds),
+        (f"torch {device_type}", 10, "torch", _seconds),
+        (f"sknn {device_type}/torch", 15, "ratio_torch", _ratio),
+        (f"sknn {device_type}/numpy", 15, "ratio_numpy", _ratio),
+        ("sknn's coefs_[0]", 16, "trained_on", str),
+    ]
+    return Table(title, machine, columns)
+
+
 def linear_table(title, machine):
     columns = [
         ("model", -20, "model", str),

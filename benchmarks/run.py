@@ -16,6 +16,7 @@ sknn's time over each other contender's: below 1 means sknn is faster. The floor
     python benchmarks/run.py --mnist-dir ../shared/data/mnist-t10k   # real data: accuracy,
                                                       # and the solvers on MNIST too
     python benchmarks/run.py --sections solvers --mnist-dir ../shared/data/mnist-t10k
+    python benchmarks/run.py --sections gpu           # on a machine with a CUDA GPU
 
 Sections: ``mlp`` (MLPClassifierGD against its floor, MLPClassifier(solver="sgd")
 and PyTorch: float32/float64 x batch 128/32 x relu/sigmoid, hidden (64,), and
@@ -29,20 +30,34 @@ against scikit-learn's and PyTorch's SGD, Adam and L-BFGS, 784-64-10 ReLU, float
 the seconds of training until the validation accuracy first reaches the best that
 every contender reaches, on the synthetic data and, with --mnist-dir, on MNIST; and
 the seconds per epoch of sgd and adam, with whether sknn's Adam beats
-scikit-learn's by at least SGD's margin). Results are also written as JSON under
-benchmarks/results/.
+scikit-learn's by at least SGD's margin) and ``gpu`` (MLPClassifierGD fitted on
+CUDA tensors under array API dispatch, against itself on NumPy and PyTorch's own
+loop on the same GPU: float32, relu, hidden (64,) and (1024, 1024) x batch 128 and
+1024; at the largest of --threads, else every CPU, as the CPU's best against the
+GPU; it skips with one line when there is no CUDA device). Results are also
+written as JSON under benchmarks/results/.
 
 Every table states the CPU, NumPy's BLAS with its kernel and the threads it ran
 with. The OpenBLAS kernel matters: run with ``env -u OPENBLAS_CORETYPE -u
 OPENBLAS_L2_SIZE`` to let OpenBLAS pick the kernel for the CPU.
 """
 
-import argparse
-import json
-import sys
-import time
-import warnings
-from pathlib import Path
+import os
+
+# The gpu section fits sknn on torch tensors under sklearn's array_api_dispatch=True,
+# which scikit-learn refuses unless SciPy's own Array API support is on; SciPy reads
+# SCIPY_ARRAY_API once, when it is first imported. So it is set here, before anything
+# imports SciPy or scikit-learn (a value already in the environment is kept). It is
+# process-wide: the other sections run with it too, on NumPy arrays without dispatch,
+# and every run states it (environment(), and the header below).
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -52,6 +67,7 @@ from race import environment  # noqa: E402
 from report import check_adam_margins, check_targets  # noqa: E402
 from sections import (  # noqa: E402
     memory_child,
+    section_gpu,
     section_linear,
     section_memory,
     section_mlp,
@@ -116,7 +132,7 @@ MODES = {
         pause=0.3,
     ),
 }
-SECTIONS = ["mlp", "linear", "scaling", "memory", "mnist", "solvers"]
+SECTIONS = ["mlp", "linear", "scaling", "memory", "mnist", "solvers", "gpu"]
 
 
 def parse_args(argv):
@@ -130,14 +146,15 @@ def parse_args(argv):
     parser.add_argument(
         "--threads",
         help="BLAS (and PyTorch) thread counts of the mlp and linear sections, comma-"
-        "separated (default: 1,2; 1 with --quick); the other sections run with the first",
+        "separated (default: 1,2; 1 with --quick); the gpu section runs with the largest "
+        "(default: every CPU), the other sections with the first",
     )
     parser.add_argument(
         "--match",
         action="append",
         default=[],
-        help="run only the mlp and linear configurations whose label contains this text "
-        '(repeatable: all must match), e.g. --match "batch 32" --match float64',
+        help="run only the mlp, linear and gpu configurations whose label contains this "
+        'text (repeatable: all must match), e.g. --match "batch 32" --match float64',
     )
     parser.add_argument(
         "--check",
@@ -151,7 +168,7 @@ def parse_args(argv):
     parser.add_argument("--repeats", type=int, help="timed fits per model (after one warm-up)")
     parser.add_argument("--epochs", type=int, help="epochs per fit (the mode's by default)")
     parser.add_argument(
-        "--samples", type=int, help="training samples of the mlp and linear sections"
+        "--samples", type=int, help="training samples of the mlp, linear and gpu sections"
     )
     parser.add_argument(
         "--no-torch", action="store_true", help="leave PyTorch out even if installed"
@@ -159,6 +176,9 @@ def parse_args(argv):
     parser.add_argument(
         "--output", help="JSON file to write (default: benchmarks/results/<time>-<mode>.json)"
     )
+    # The gpu section's torch device: "cpu" runs it on torch CPU tensors, a dry run that
+    # exercises its code on a machine without a GPU (its tables say so).
+    parser.add_argument("--gpu-device", default="cuda", help=argparse.SUPPRESS)
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     parser.add_argument("--memory-hidden", default="", help=argparse.SUPPRESS)
     parser.add_argument("--memory-samples", type=int, help=argparse.SUPPRESS)
@@ -172,6 +192,8 @@ def parse_args(argv):
             args.threads = [int(n) for n in args.threads.split(",")]
         except ValueError:
             parser.error(f"--threads takes comma-separated integers, got {args.threads!r}")
+    if args.gpu_device != "cpu" and not args.gpu_device.startswith("cuda"):
+        parser.error(f"--gpu-device is cuda, cuda:<index> or cpu, got {args.gpu_device!r}")
     return args
 
 
@@ -222,6 +244,7 @@ def main(argv=None):
     )
     print(
         f"OPENBLAS_CORETYPE={info['OPENBLAS_CORETYPE']} OPENBLAS_L2_SIZE={info['OPENBLAS_L2_SIZE']}"
+        f" SCIPY_ARRAY_API={info['SCIPY_ARRAY_API']}"
     )
 
     start = time.perf_counter()
@@ -248,6 +271,10 @@ def main(argv=None):
             new_rows, new_margins = section_solvers(settings, args.mnist_dir, threads[0], use_torch)
             rows += new_rows
             margins += new_margins
+        elif section == "gpu":
+            # A baseline for a GPU: the CPU at its best, every CPU unless --threads says.
+            gpu_threads = max(args.threads) if args.threads else os.cpu_count()
+            rows += section_gpu(settings, args.gpu_device, gpu_threads, use_torch, args.match)
         print(f"({section}: {time.perf_counter() - section_start:.1f} s)")
     elapsed = time.perf_counter() - start
     print(f"\n{elapsed:.1f} s in all")

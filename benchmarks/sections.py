@@ -5,7 +5,8 @@
 return the rows written to JSON and one summary per sknn model and configuration,
 which ``report.check_targets`` reads. ``solvers`` returns its rows and one record
 per data set of sknn's Adam margin, which ``report.check_adam_margins`` reads.
-``scaling``, ``memory`` and ``mnist`` return rows only.
+``scaling``, ``memory``, ``mnist`` and ``gpu`` (sknn on CUDA tensors against sknn on
+NumPy and PyTorch on the same GPU) return rows only.
 """
 
 import json
@@ -30,6 +31,7 @@ from contenders import (
     sklearn_mlp,
     sknn_linear,
     sknn_mlp,
+    sknn_mlp_dispatched,
 )
 from data import make_data
 from floor import recorded_products
@@ -46,6 +48,7 @@ from race import (
 )
 from report import (
     adam_margin,
+    gpu_table,
     linear_table,
     mlp_table,
     print_comparison,
@@ -157,7 +160,7 @@ def _contender_rows(summary, machine, results, keys, names, epochs):
     """The JSON rows of one summary: per contender, its times and sknn's ratio to it."""
     settings = {
         key: summary[key]
-        for key in ("dtype", "batch_size", "activation", "hidden", "threads")
+        for key in ("dtype", "batch_size", "activation", "hidden", "threads", "device")
         if key in summary
     }
     rows = []
@@ -175,7 +178,9 @@ def _contender_rows(summary, machine, results, keys, names, epochs):
         }
         if role == "sknn":
             row["ratios"] = {other: summary[f"ratio_{other}"] for other in keys if other != role}
-            row["floor_check"] = summary["floor_check"]
+            for check in ("floor_check", "trained_on", "device_check"):
+                if check in summary:
+                    row[check] = summary[check]
         else:
             row["reference"] = names[key]
             row["ratio"] = summary[f"ratio_{role}"]
@@ -859,3 +864,187 @@ def _solver_epochs(settings, label, config, machine, libraries, X, y, trajectory
     }
     print(adam_margin(margin))
     return rows, margin
+
+
+# ---------------------------------------------------------------------- gpu
+#: The gpu section's grid, float32 and relu: the mlp section's network and a wide one
+#: whose products can fill a GPU, at the mlp section's batch and a large one.
+GPU_HIDDEN = [(64,), (1024, 1024)]
+GPU_BATCHES = [128, 1024]
+
+
+def gpu_contenders(device):
+    """The gpu section's contenders on ``device``: role -> name in tables and JSON."""
+    return {
+        "sknn": f"sknn MLPClassifierGD (torch, {device})",
+        "numpy": "sknn MLPClassifierGD (NumPy, CPU)",
+        "torch": f"PyTorch SGD ({device})",
+    }
+
+
+def gpu_configs(device, threads):
+    return [
+        {
+            "dtype": "float32",
+            "batch_size": batch_size,
+            "activation": "relu",
+            "hidden": hidden,
+            "threads": threads,
+            "device": device,
+            "label": f"float32, batch {batch_size}, relu, hidden {hidden}, {device}, "
+            + _threads_label(threads),
+        }
+        for hidden in GPU_HIDDEN
+        for batch_size in GPU_BATCHES
+    ]
+
+
+def gpu_unavailable(device, use_torch):
+    """Why the gpu section cannot run on ``device`` here, as the line to print; or None."""
+    if not use_torch:
+        return (
+            "gpu: skipped: no PyTorch (not installed, or left out by --no-torch); run on a "
+            "machine with an NVIDIA GPU and torch with CUDA"
+        )
+    import torch
+
+    if torch.device(device).type == "cuda" and not torch.cuda.is_available():
+        build = (
+            "a CPU-only build"
+            if torch.version.cuda is None
+            else f"built for CUDA {torch.version.cuda}"
+        )
+        return (
+            "gpu: skipped: no CUDA device (torch.cuda.is_available() is False; torch "
+            f"{torch.__version__}, {build}); run on a machine with an NVIDIA GPU and torch "
+            "with CUDA"
+        )
+    return None
+
+
+def gpu_line(device):
+    """What a timing on ``device`` depends on beyond the CPU: the GPU, torch and its build,
+    and whether float32 products may round to TF32 (both torch contenders share it)."""
+    import torch
+
+    line = f"torch {torch.__version__}"
+    if torch.device(device).type == "cuda":
+        index = torch.device(device).index
+        index = torch.cuda.current_device() if index is None else index
+        line = f"GPU {torch.cuda.get_device_name(index)}; {line} (CUDA {torch.version.cuda})"
+    else:
+        line = f"no GPU: a dry run on torch CPU tensors; {line}"
+    return line + f", float32 matmul precision {torch.get_float32_matmul_precision()!r}"
+
+
+def _device_checks(results, device):
+    """Where the race's last models trained: sknn's fitted ``coefs_[0]`` as text, e.g.
+    "Tensor cuda:0", and what is not where it should be (None if all is)."""
+    import torch
+
+    expected = torch.device(device).type
+    problems = []
+    coef = results["sknn"]["model"].model.coefs_[0]
+    where = getattr(coef, "device", "cpu")
+    trained_on = f"{type(coef).__name__} {where}"
+    if not isinstance(coef, torch.Tensor) or coef.device.type != expected:
+        problems.append(
+            f"sknn on torch: coefs_[0] is a {type(coef).__module__}.{type(coef).__name__} on "
+            f"{where}, not a torch tensor on {device}: the fit did not run there"
+        )
+    elif coef.dtype != torch.float32:
+        problems.append(f"sknn on torch trained in {coef.dtype}, not float32")
+    if not isinstance(results["numpy"]["model"].coefs_[0], np.ndarray):
+        problems.append("sknn on NumPy: coefs_[0] is not a NumPy array")
+    weight = results["torch"]["model"].weights[0]
+    if weight.device.type != expected:
+        problems.append(f"PyTorch's weights are on {weight.device}, not on {device}")
+    return trained_on, "; ".join(problems) or None
+
+
+def section_gpu(settings, device, threads, use_torch, match=()):
+    """sknn on torch tensors on ``device`` ("cuda"; "cpu" for a dry run without a GPU)
+    against sknn on NumPy on the CPU and PyTorch's own loop on ``device``.
+
+    Returns the JSON rows; none, after one line that says why, when ``device`` is a CUDA
+    device and there is none (or no PyTorch).
+    """
+    reason = gpu_unavailable(device, use_torch)
+    if reason:
+        print(reason)
+        return []
+    import torch
+
+    epochs, repeats, n_samples = settings["epochs"], settings["repeats"], settings["n_samples"]
+    configs = _selected("gpu", gpu_configs(device, threads), match)
+    if not configs:
+        return []
+    device_type = torch.device(device).type
+    names = gpu_contenders(device)
+    X, y = make_data(n_samples)  # float32
+    # On the device before the race: the copy from the host is not part of a fit.
+    X_device, y_device = torch.asarray(X, device=device), torch.asarray(y, device=device)
+    on_device = {"sknn": (X_device, y_device), "torch": (X_device, y_device)}
+    # CUDA runs asynchronously: a fit's time is known once the work it queued is done.
+    synchronize = partial(torch.cuda.synchronize, device) if device_type == "cuda" else None
+    dry_run = "" if device_type == "cuda" else "DRY RUN, no GPU (--gpu-device cpu): "
+    rows = []
+    with blas_threads(threads):
+        machine = f"{machine_line()}; {gpu_line(device)}"
+        table = gpu_table(
+            f"gpu: {dry_run}{n_samples} x 784, 10 classes, float32, relu, {epochs} epoch(s) per "
+            f"fit, median of {repeats} fits; seconds per epoch, and sknn on torch's over the others'",
+            machine,
+            device_type,
+        )
+        for config in configs:
+            args = (config["hidden"], config["batch_size"], epochs, 0)
+            factories = {
+                "sknn": partial(sknn_mlp_dispatched, *args),
+                "numpy": partial(sknn_mlp, *args),
+                "torch": partial(TorchMLP, *args, device=device),
+            }
+            results = race(
+                factories,
+                X,
+                y,
+                repeats,
+                pause=settings["pause"],
+                data=on_device,
+                synchronize=synchronize,
+            )
+            seconds = {role: results[role]["median"] / epochs for role in factories}
+            trained_on, device_check = _device_checks(results, device)
+            summary = {
+                "section": "gpu",
+                "config": config["label"],
+                "model": names["sknn"],
+                **{key: value for key, value in config.items() if key != "label"},
+                **seconds,
+                "ratio_torch": seconds["sknn"] / seconds["torch"],
+                "ratio_numpy": seconds["sknn"] / seconds["numpy"],
+                "trained_on": trained_on,
+                "device_check": device_check,
+            }
+            table.row(summary)
+            if device_check:
+                print(f"   ! {device_check}")
+            keys = {role: role for role in factories}
+            rows += _contender_rows(summary, machine, results, keys, names, epochs)
+    _print_note(
+        f"sknn numpy: {names['numpy']}, on NumPy arrays; sknn {device_type}: the same "
+        f"estimator fitted on X and y as torch tensors on {device}, inside "
+        "sklearn.config_context(array_api_dispatch=True); torch "
+        f"{device_type}: {names['torch']}, PyTorch's own training loop. All train the same "
+        f"network from scikit-learn's initialisation by SGD (lr {LEARNING_RATES['sgd']}, "
+        "Nesterov momentum 0.9) with the same L2 penalty. The tensors are on the device "
+        "before each fit (the copy is not timed)"
+        + ("; CUDA is synchronised before each reading of the clock" if synchronize else "")
+        + ". sknn's coefs_[0]: the type and device of its fitted weights, where the fit ran"
+        + (
+            ". A dry run: torch on the CPU, to check the section end to end; not GPU timings"
+            if dry_run
+            else ""
+        )
+    )
+    return rows
