@@ -1,13 +1,15 @@
 """Every docstring example runs without a warning: what a user copies must be clean.
 
 pytest's ``--doctest-modules`` runs the examples but lets warnings pass; here each one
-runs again with every warning an error.
+runs again with every warning an error, and so does the README's usage example.
 """
 
 import doctest
 import importlib
 import pkgutil
+import re
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -35,3 +37,13 @@ def test_docstring_example_gives_no_warning(test, monkeypatch):
         warnings.simplefilter("error")
         result = runner.run(test, clear_globs=True, out=lambda text: None)
     assert result.failed == 0, f"{test.name}: {result.failed} example(s) failed or warned"
+
+
+def test_readme_usage_example_runs_and_learns(capsys):
+    # The README's Usage block, as a user pastes it: no warning, and it learns the digits.
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    (code,) = re.findall(r"## Usage\n\n```python\n(.*?)```", readme, flags=re.DOTALL)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        exec(compile(code, "README.md", "exec"), {})
+    assert float(capsys.readouterr().out) > 0.9  # chance is 0.1
