@@ -274,7 +274,9 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             """The fitted attributes as they are now (for a callback's fitted_estimator)."""
             weights = [copy_of(W) for W in params.weights]
             intercepts = [None if b is None else copy_of(b) for b in params.intercepts]
-            history = self._history_attributes(state, state.n_iter - epochs_before, incremental)
+            history = self._history_attributes(
+                state, state.n_iter - epochs_before, incremental, validation_set is not None
+            )
             return {**fitted, **self._parameter_attributes(weights, intercepts), **history}
 
         metadata = None if raw_sample_weight is None else {"sample_weight": raw_sample_weight}
@@ -323,7 +325,11 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
                     warn_if_not_converged(state, epochs_before, outcome, self.max_iter)
             check_finite_outputs(objective, params, train, data_bound, settings)
             fitted.update(self._parameter_attributes(params.weights, params.intercepts))
-            fitted.update(self._history_attributes(state, outcome.epochs, incremental))
+            fitted.update(
+                self._history_attributes(
+                    state, outcome.epochs, incremental, validation_set is not None
+                )
+            )
             with interrupt.critical():
                 self._publish(fitted)
         tasks.fit_ends()
@@ -491,10 +497,14 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             )
         return min(self.batch_size, n_samples)
 
-    def _history_attributes(self, state, epochs, incremental):
-        """The fitted attributes of the books, and the books themselves."""
+    def _history_attributes(self, state, epochs, incremental, validating):
+        """The fitted attributes of the books, and the books themselves.
+
+        ``validating``: whether this call had validation data; its curves are then
+        lists, empty if no epoch was completed (a Ctrl+C in the first).
+        """
         monitored = self._monitored()
-        validated = bool(state.validation_loss_curve)
+        validated = validating or bool(state.validation_loss_curve)
         return {
             # fit reports its own epochs, as scikit-learn does; partial_fit the running total.
             "n_iter_": state.n_iter if incremental else epochs,
@@ -504,7 +514,9 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             "best_loss_": None if self.early_stopping or not state.loss_curve else state.best_loss,
             "validation_loss_curve_": list(state.validation_loss_curve) if validated else None,
             "validation_scores_": list(state.validation_scores) if validated else None,
-            "best_validation_loss_": state.best_validation_loss if validated else None,
+            "best_validation_loss_": (
+                state.best_validation_loss if state.validation_loss_curve else None
+            ),
             "train_scores_": list(state.train_scores) if "train_score" in monitored else None,
             "batch_loss_curve_": (
                 list(state.batch_loss_curve) if "batch_loss" in monitored else None

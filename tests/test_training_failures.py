@@ -397,7 +397,9 @@ def test_interrupt_with_early_stopping_before_any_validation(Estimator, monkeypa
         model.fit(X, y)
     # Better than the initial parameters: the three updates made so far are kept.
     assert_array_equal(flat_parameters(model), starts[3])
-    assert model.n_iter_ == 0 and model.validation_loss_curve_ is None
+    # Validation data, but no epoch completed: empty curves, like loss_curve_.
+    assert model.n_iter_ == 0 and model.loss_curve_ == model.validation_loss_curve_ == []
+    assert model.best_validation_loss_ is None
     model.predict_proba(X)
 
 
