@@ -25,17 +25,18 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import _get_feature_names, check_array, validate_data
 
 from ._callbacks import CallbackSupportMixin, FitTasks, batches_per_epoch
-from ._data import check_range, finite_bound, make_dataset, positive_weights
+from ._data import check_range, make_dataset, positive_weights
+from ._fitted import history_attributes, publish
+from ._input import targets_on_device, validate_training_data, validate_validation_data
+from ._interrupt import DeferredInterrupt
 from ._lbfgs import FTOL_MLP, run_lbfgs
 from ._objective import Objective
-from ._optimizers import SGD, Adam
+from ._optimizers import OPTIMIZER_PARAMETERS, make_optimizer
 from ._parameters import Parameters
-from ._primitives import copy_of, float_dtypes, like, namespace, numpy_dtype, zeros_like
+from ._primitives import copy_of, namespace, numpy_dtype
 from ._training import (
-    DeferredInterrupt,
     Settings,
     TrainingState,
     check_finite_outputs,
@@ -56,9 +57,6 @@ MONITORS = {
     "train_score": "training accuracy after each epoch, in train_scores_",
     "batch_loss": "the objective of each mini-batch, in batch_loss_curve_",
 }
-
-#: The attributes that validate_data sets on the estimator.
-_FEATURE_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 
 
 class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
@@ -241,7 +239,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
         # float32 data trains in float32; a continued model keeps its own dtype.
         dtype = self._fitted_parameters()[0][0].dtype if continuing else X.dtype
         targets = self._encode_targets(y, classes, continuing, incremental, numpy_dtype(dtype))
-        targets = self._targets_on_device(targets, X)
+        targets = targets_on_device(targets, X)
         fitted.update(targets.attributes)
         sample_weight, indices = positive_weights(sample_weight, X, targets.sample_weight)
 
@@ -275,7 +273,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             weights = [copy_of(W) for W in params.weights]
             intercepts = [None if b is None else copy_of(b) for b in params.intercepts]
             history = self._history_attributes(
-                state, state.n_iter - epochs_before, incremental, validation_set is not None
+                state, state.n_iter - epochs_before, incremental, validation_set
             )
             return {**fitted, **self._parameter_attributes(weights, intercepts), **history}
 
@@ -307,7 +305,14 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
                 )
                 state.optimizer = {"name": "lbfgs"}
             else:
-                optimizer = self._make_optimizer(params, state, incremental)
+                # partial_fit carries the optimizer's state over; fit (warm start too)
+                # starts a fresh one, as scikit-learn's does.
+                optimizer = make_optimizer(
+                    self.solver,
+                    params.flat,
+                    state.optimizer if incremental else {},
+                    **{name: getattr(self, name) for name in OPTIMIZER_PARAMETERS},
+                )
                 outcome = run_epochs(
                     objective,
                     optimizer,
@@ -326,58 +331,17 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             check_finite_outputs(objective, params, train, data_bound, settings)
             fitted.update(self._parameter_attributes(params.weights, params.intercepts))
             fitted.update(
-                self._history_attributes(
-                    state, outcome.epochs, incremental, validation_set is not None
-                )
+                self._history_attributes(state, outcome.epochs, incremental, validation_set)
             )
             with interrupt.critical():
-                self._publish(fitted)
+                publish(self, fitted)
         tasks.fit_ends()
         return self
 
-    def _targets_on_device(self, targets, X):
-        """The targets (encoded on the host) moved to X's namespace and device; so are
-        the fitted attributes of the labels (``classes_``), under array API dispatch."""
-        if isinstance(X, np.ndarray) or sp.issparse(X):
-            return targets
-        attributes = dict(targets.attributes)
-        if attributes["classes_"].dtype.kind not in "biuf":
-            raise ValueError(
-                "With array API dispatch the class labels must be numbers (they are kept in "
-                f"the namespace of X); got {attributes['classes_'].dtype} labels. Encode "
-                "them first, for example with sklearn.preprocessing.LabelEncoder."
-            )
-        attributes["classes_"] = like(attributes["classes_"], X)
-        weights = None if targets.sample_weight is None else like(targets.sample_weight, X)
-        return targets._replace(
-            encoded=like(targets.encoded, X), attributes=attributes, sample_weight=weights
-        )
-
     def _validate_training_data(self, X, y, reset, fitted):
-        """``validate_data``, whose feature attributes go to ``fitted``, not to ``self``."""
-        before = {name: vars(self)[name] for name in _FEATURE_ATTRIBUTES if name in vars(self)}
-        try:
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                accept_sparse=("csr", "csc"),
-                dtype=float_dtypes(X),
-                multi_output=self._accepts_multi_output(),
-                ensure_all_finite=False,  # finite_bound checks it, and keeps max |x|
-                reset=reset,
-            )
-            for name in _FEATURE_ATTRIBUTES:
-                if name in vars(self):
-                    fitted[name] = vars(self)[name]
-        finally:
-            for name in _FEATURE_ATTRIBUTES:
-                vars(self).pop(name, None)
-            vars(self).update(before)
-        if sp.issparse(X):
-            X = X.tocsr()  # rows are gathered per batch
-        fitted["_data_bound"] = finite_bound(X)  # (not published: see _publish)
-        return X, y
+        """``validate_data`` into ``fitted`` (``_input.py``)."""
+        multi_output = self._accepts_multi_output()
+        return validate_training_data(self, X, y, reset, fitted, multi_output)
 
     def _random_streams(self, continuing):
         """The random numbers of initialisation, and those of training.
@@ -416,7 +380,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
         """
         if validation is not None:
             X_val, y_val, sample_weight_val = validation
-            X_val = self._validate_validation_data(X_val, X, fitted)
+            X_val = validate_validation_data(self, X_val, X, fitted)
             encoded, class_weights = self._encode_validation_targets(y_val, targets, X_val)
             sample_weight_val, val_indices = positive_weights(
                 sample_weight_val, X_val, class_weights
@@ -437,55 +401,6 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             )
         return make_dataset(X, targets.encoded, sample_weight, indices), None
 
-    def _validate_validation_data(self, X_val, X, fitted):
-        """``X_val`` checked like ``X``: the same features, under the same names."""
-        names_val = _get_feature_names(X_val)
-        X_val = check_array(X_val, accept_sparse=("csr", "csc"), dtype=float_dtypes(X_val))
-        if X_val.shape[1] != X.shape[1]:
-            raise ValueError(
-                f"X_val has {X_val.shape[1]} features, but X has {X.shape[1]}: the "
-                "validation data must have the same features as the training data."
-            )
-        if "n_features_in_" in fitted:  # a fresh fit: the names of this X
-            names = fitted.get("feature_names_in_")
-        else:
-            names = getattr(self, "feature_names_in_", None)
-        if names is not None and names_val is not None and not np.array_equal(names, names_val):
-            raise ValueError(
-                "X_val's feature names differ from those of X; pass the validation data "
-                "with the same columns, in the same order."
-            )
-        return X_val.tocsr() if sp.issparse(X_val) else X_val
-
-    def _make_optimizer(self, params, state, incremental):
-        """The stochastic optimizer, with its state carried over by ``partial_fit``.
-
-        A ``fit`` (warm start too) starts a fresh one, as scikit-learn's does: zero
-        velocity or moments and ``learning_rate_init``.
-        """
-        saved = state.optimizer
-        carried = incremental and saved.get("name") == self.solver
-        dtype, eta = params.flat.dtype, float(self.learning_rate_init)
-
-        def vector(name):
-            if carried and saved[name].shape == params.flat.shape:
-                return namespace(params.flat).astype(saved[name], dtype)
-            return zeros_like(params.flat)
-
-        if self.solver == "adam":
-            steps = saved["steps"] if carried else 0
-            first, second = vector("first_moment"), vector("second_moment")
-            return Adam(first, second, steps, eta, self.beta_1, self.beta_2, self.epsilon)
-        return SGD(
-            vector("velocity"),
-            saved["learning_rate"] if carried else eta,
-            learning_rate_init=eta,
-            momentum=self.momentum,
-            nesterov=self.nesterovs_momentum,
-            schedule=self.learning_rate,
-            power_t=self.power_t,
-        )
-
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
             return min(200, n_samples)
@@ -497,43 +412,15 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             )
         return min(self.batch_size, n_samples)
 
-    def _history_attributes(self, state, epochs, incremental, validating):
-        """The fitted attributes of the books, and the books themselves.
-
-        ``validating``: whether this call had validation data; its curves are then
-        lists, empty if no epoch was completed (a Ctrl+C in the first).
-        """
-        monitored = self._monitored()
-        validated = validating or bool(state.validation_loss_curve)
-        return {
-            # fit reports its own epochs, as scikit-learn does; partial_fit the running total.
-            "n_iter_": state.n_iter if incremental else epochs,
-            "t_": state.t,
-            "loss_curve_": list(state.loss_curve),
-            "loss_": state.loss_curve[-1] if state.loss_curve else None,
-            "best_loss_": None if self.early_stopping or not state.loss_curve else state.best_loss,
-            "validation_loss_curve_": list(state.validation_loss_curve) if validated else None,
-            "validation_scores_": list(state.validation_scores) if validated else None,
-            "best_validation_loss_": (
-                state.best_validation_loss if state.validation_loss_curve else None
-            ),
-            "train_scores_": list(state.train_scores) if "train_score" in monitored else None,
-            "batch_loss_curve_": (
-                list(state.batch_loss_curve) if "batch_loss" in monitored else None
-            ),
-            # Plain numbers, lists and arrays only, so that skops can load it safely.
-            "_training_state": vars(state).copy(),
-        }
-
-    def _publish(self, fitted):
-        """Replace every fitted attribute by those of ``fitted``, in one step.
-
-        The new attribute dictionary is built first; the one assignment that installs
-        it cannot be interrupted halfway, so the estimator is the old model or the new
-        one, never a mixture (new ``classes_`` with old weights, say).
-        """
-        kept = {name: value for name, value in vars(self).items() if not _is_fitted_name(name)}
-        self.__dict__ = {**kept, **fitted}
+    def _history_attributes(self, state, epochs, incremental, validation_set):
+        return history_attributes(
+            state,
+            epochs,
+            incremental,
+            validating=validation_set is not None,
+            monitored=self._monitored(),
+            early_stopping=self.early_stopping,
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -544,11 +431,3 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "_training_state")
-
-
-def _is_fitted_name(name):
-    """scikit-learn's rule for fitted attributes (trailing underscore), and our books."""
-    return (name.endswith("_") and not name.startswith("__")) or name in (
-        "_training_state",
-        "_target_type",
-    )

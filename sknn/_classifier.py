@@ -5,7 +5,6 @@ takes); this module turns labels into them, holds out a stratified validation se
 and turns logits back into labels and probabilities.
 """
 
-from numbers import Real
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -15,11 +14,11 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils._array_api import check_same_namespace
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from ._base import BaseGradientDescent
+from ._labels import check_label_types, checked_classes, class_weights, encode_labels
 from ._losses import MULTILABEL, OUTPUT_UNITS
 from ._primitives import float_dtypes, like, namespace, numpy_dtype, to_numpy
 
@@ -101,7 +100,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         self : object
             The fitted estimator.
         """
-        _check_label_types(y, "y")  # before numpy turns a mixed list into strings
+        check_label_types(y, "y")  # before numpy turns a mixed list into strings
         validation = None
         if X_val is not None or y_val is not None:
             if X_val is None or y_val is None:
@@ -152,7 +151,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         self : object
             The estimator.
         """
-        _check_label_types(y, "y")
+        check_label_types(y, "y")
         if isinstance(self.class_weight, str):  # "balanced": needs the whole of y
             raise ValueError(
                 "class_weight='balanced' is not supported for partial_fit, as in "
@@ -210,7 +209,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
                 f"{len(self.classes_)}: continue it with the same labels."
             )
         if incremental and not continuing:
-            if classes is None or not np.array_equal(_checked_classes(classes), labels):
+            if classes is None or not np.array_equal(checked_classes(classes), labels):
                 raise ValueError(
                     "For multi-label targets, classes must be the label columns of y, "
                     f"0 to {n_labels - 1}: pass classes=range({n_labels}) on the first call "
@@ -227,12 +226,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         return Targets(unit, encoded, n_labels, None, attributes)
 
     def _class_weights(self, classes, y_indices):
-        """Each sample's weight from ``class_weight`` (None without), computed as
-        scikit-learn's SGDClassifier and LogisticRegression compute it."""
-        if self.class_weight is None:
-            return None
-        per_class = compute_class_weight(self.class_weight, classes=classes, y=classes[y_indices])
-        return per_class[y_indices]
+        return class_weights(self.class_weight, classes, y_indices)
 
     def _encode_validation_targets(self, y_val, targets, X_val):
         """``y_val`` encoded as the training targets (on X_val's device), and its class
@@ -269,45 +263,10 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
 
     def _encode_labels(self, y, classes, continuing, incremental):
         """Check the labels; return the classes and ``y`` as indices into them."""
-        check_classification_targets(y)
         fitted_classes = to_numpy(getattr(self, "classes_", None))
-        if continuing:
-            if incremental and classes is not None and not _same(classes, fitted_classes):
-                raise ValueError(
-                    f"classes={np.unique(classes).tolist()} is not the same as on the first "
-                    f"call to partial_fit, {fitted_classes.tolist()}."
-                )
-            if not incremental and not _same(y, fitted_classes):
-                raise ValueError(
-                    "warm_start can only be used where `y` has the same classes as in the "
-                    f"previous call to fit. Previously got {fitted_classes.tolist()}, `y` has "
-                    f"{np.unique(y).tolist()}. Fit from scratch (warm_start=False) to "
-                    "train on other classes."
-                )
-            classes = fitted_classes
-        elif incremental:
-            if classes is None:
-                raise ValueError(
-                    "classes must be passed on the first call to partial_fit: the list of "
-                    "every label that any call may contain."
-                )
-            classes = _checked_classes(classes)
-        else:
-            classes = np.unique(y)
-        unknown = np.setdiff1d(y, classes)
-        if unknown.size:
-            raise ValueError(
-                f"y contains labels {unknown.tolist()} that are not in classes_ "
-                f"{classes.tolist()}. Pass every label in `classes` on the first "
-                "call to partial_fit, or refit without warm_start."
-            )
-        if len(classes) < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs samples of at least 2 classes in the data, "
-                f"but the data contains only one class: {classes.tolist()[0]!r}. "
-                "Pass data with at least 2 distinct labels in y."
-            )
-        return classes, np.searchsorted(classes, y)
+        return encode_labels(
+            y, classes, fitted_classes, continuing, incremental, type(self).__name__
+        )
 
     def _validation_split(self, indices, targets, random_state):
         """Stratified hold-out of ``validation_fraction`` of the rows, as scikit-learn does."""
@@ -433,50 +392,3 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = self._multilabel
         return tags
-
-
-def _checked_classes(classes):
-    """``partial_fit``'s ``classes``, sorted and unique; a set is taken too."""
-    if isinstance(classes, set | frozenset):  # no order, but a fine collection of labels
-        classes = list(classes)
-    _check_label_types(classes, "classes")
-    classes = np.asarray(classes)
-    if classes.ndim != 1:
-        raise ValueError(
-            f"classes must be a 1-d collection of labels, got an array of shape {classes.shape}."
-        )
-    if classes.dtype.kind == "f" and not np.isfinite(classes).all():
-        raise ValueError(
-            f"classes contains NaN or infinity: {classes.tolist()}. A class label must be a "
-            "finite number or a string."
-        )
-    return np.unique(classes)
-
-
-def _same(labels, classes):
-    """Whether the distinct values of ``labels`` are exactly ``classes``."""
-    return np.array_equal(np.unique(labels), classes)
-
-
-def _check_label_types(labels, name):
-    """Reject labels that mix strings with numbers: classes must be sortable."""
-    if hasattr(labels, "__array_namespace__") and not isinstance(labels, np.ndarray):
-        return  # an array of another namespace: one numeric dtype
-    # np.asarray would make ["a", 1] the strings ["a", "1"]: look at the Python objects.
-    labels = np.asarray(labels, dtype=None if hasattr(labels, "dtype") else object)
-    if labels.dtype != object:
-        return
-    kinds = {}
-    for label in labels.ravel():
-        if isinstance(label, str):
-            kind = "string"
-        else:
-            kind = "number" if isinstance(label, Real) else type(label).__name__
-        kinds.setdefault(kind, label)
-    if len(kinds) > 1:
-        examples = ", ".join(f"{label!r} ({kind})" for kind, label in sorted(kinds.items()))
-        raise ValueError(
-            f"{name} mixes labels of different types: {examples}. Labels must be all "
-            "strings or all numbers; convert them to one type first, for example "
-            "with np.asarray(y, dtype=str)."
-        )

@@ -15,7 +15,7 @@ two-thread fit of the MLP 40 times slower; see docs/performance.rst.)
 
 import math
 
-from ._primitives import apply_, namespace
+from ._primitives import apply_, namespace, zeros_like
 
 #: How much the "adaptive" schedule divides the learning rate by, and where it stops.
 ADAPTIVE_DIVISOR = 5.0
@@ -198,6 +198,63 @@ class Adam:
             "second_moment": self.second_moment,
             "steps": self.steps,
         }
+
+
+#: The estimator parameters that configure the optimizers (as scikit-learn names them).
+OPTIMIZER_PARAMETERS = (
+    "learning_rate_init",
+    "learning_rate",
+    "power_t",
+    "momentum",
+    "nesterovs_momentum",
+    "beta_1",
+    "beta_2",
+    "epsilon",
+)
+
+
+def make_optimizer(
+    solver,
+    flat,
+    saved,
+    *,
+    learning_rate_init,
+    learning_rate,
+    power_t,
+    momentum,
+    nesterovs_momentum,
+    beta_1,
+    beta_2,
+    epsilon,
+):
+    """The optimizer of ``solver`` ("sgd" or "adam") for the parameter vector ``flat``.
+
+    ``saved`` is a :meth:`state_dict` to go on from (the state that ``partial_fit``
+    carries from call to call), or ``{}`` for a fresh start: zero velocity or
+    moments, and the step size ``learning_rate_init``. A state of another solver, or
+    of parameters of another size, is not carried over.
+    """
+    carried = saved.get("name") == solver
+    eta = float(learning_rate_init)
+
+    def vector(name):
+        if carried and saved[name].shape == flat.shape:
+            return namespace(flat).astype(saved[name], flat.dtype)
+        return zeros_like(flat)
+
+    if solver == "adam":
+        steps = saved["steps"] if carried else 0
+        first, second = vector("first_moment"), vector("second_moment")
+        return Adam(first, second, steps, eta, beta_1, beta_2, epsilon)
+    return SGD(
+        vector("velocity"),
+        saved["learning_rate"] if carried else eta,
+        learning_rate_init=eta,
+        momentum=momentum,
+        nesterov=nesterovs_momentum,
+        schedule=learning_rate,
+        power_t=power_t,
+    )
 
 
 def invscaling_learning_rate(learning_rate_init, n_samples_seen, power_t):

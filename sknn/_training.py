@@ -8,11 +8,8 @@ restored, and Ctrl+C, which stops training at the end of the current mini-batch.
 """
 
 import math
-import signal
-import threading
 import time
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -96,56 +93,6 @@ class Outcome(NamedTuple):
     epochs: int  # completed in this call
     converged: bool  # stopped by the stopping rule (or by Ctrl+C)
     interrupted: bool
-
-
-class DeferredInterrupt:
-    """Defers Ctrl+C (SIGINT) to the end of the current mini-batch, within a ``with``.
-
-    In the main thread, while SIGINT has Python's default handler, a handler that
-    only records the signal is installed; the training loop checks
-    :attr:`requested` after each update and stops there, so no update is ever half
-    applied. A second Ctrl+C interrupts at once, except inside :meth:`critical`
-    (bookkeeping that must be written whole), which it leaves first. Elsewhere (other
-    threads, a custom handler) SIGINT behaves as usual. Leaving the ``with`` block
-    puts the handler back.
-    """
-
-    def __enter__(self):
-        self.presses = 0
-        self._critical = self._pending = False
-        self._previous = None
-        in_main_thread = threading.current_thread() is threading.main_thread()
-        if in_main_thread and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            self._previous = signal.signal(signal.SIGINT, self._record)
-        return self
-
-    @property
-    def requested(self):
-        """Whether Ctrl+C was pressed."""
-        return self.presses > 0
-
-    def _record(self, signum, frame):
-        self.presses += 1
-        if self.presses > 1:
-            if not self._critical:
-                raise KeyboardInterrupt
-            self._pending = True
-
-    @contextmanager
-    def critical(self):
-        """A block that a second Ctrl+C does not cut short: it takes effect after it."""
-        self._critical = True
-        try:
-            yield
-        finally:
-            self._critical = False
-        if self._pending:
-            self._pending = False
-            raise KeyboardInterrupt
-
-    def __exit__(self, *exc_info):
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
 
 
 def evaluate(objective, weights, intercepts, batches, workspace):

@@ -1,0 +1,115 @@
+"""Class labels: checked, and encoded as indices into the sorted classes.
+
+scikit-learn's rules, with clearer errors: ``classes_`` is the sorted unique labels
+(given once to ``partial_fit``, or those of ``y``); a continued fit keeps them; the
+labels must be all strings or all numbers; ``class_weight`` gives each sample the
+weight of its class.
+"""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+
+
+def encode_labels(y, classes, fitted_classes, continuing, incremental, estimator_name):
+    """The classes, and ``y`` as indices into them.
+
+    ``classes`` is what ``partial_fit`` was given (or None), ``fitted_classes`` the
+    ``classes_`` of a fit to continue (or None).
+    """
+    check_classification_targets(y)
+    if continuing:
+        if incremental and classes is not None and not same_labels(classes, fitted_classes):
+            raise ValueError(
+                f"classes={np.unique(classes).tolist()} is not the same as on the first "
+                f"call to partial_fit, {fitted_classes.tolist()}."
+            )
+        if not incremental and not same_labels(y, fitted_classes):
+            raise ValueError(
+                "warm_start can only be used where `y` has the same classes as in the "
+                f"previous call to fit. Previously got {fitted_classes.tolist()}, `y` has "
+                f"{np.unique(y).tolist()}. Fit from scratch (warm_start=False) to "
+                "train on other classes."
+            )
+        classes = fitted_classes
+    elif incremental:
+        if classes is None:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: the list of "
+                "every label that any call may contain."
+            )
+        classes = checked_classes(classes)
+    else:
+        classes = np.unique(y)
+    unknown = np.setdiff1d(y, classes)
+    if unknown.size:
+        raise ValueError(
+            f"y contains labels {unknown.tolist()} that are not in classes_ "
+            f"{classes.tolist()}. Pass every label in `classes` on the first "
+            "call to partial_fit, or refit without warm_start."
+        )
+    if len(classes) < 2:
+        raise ValueError(
+            f"{estimator_name} needs samples of at least 2 classes in the data, "
+            f"but the data contains only one class: {classes.tolist()[0]!r}. "
+            "Pass data with at least 2 distinct labels in y."
+        )
+    return classes, np.searchsorted(classes, y)
+
+
+def class_weights(class_weight, classes, y_indices):
+    """Each sample's weight from ``class_weight`` (None without), computed as
+    scikit-learn's SGDClassifier and LogisticRegression compute it."""
+    if class_weight is None:
+        return None
+    per_class = compute_class_weight(class_weight, classes=classes, y=classes[y_indices])
+    return per_class[y_indices]
+
+
+def checked_classes(classes):
+    """``partial_fit``'s ``classes``, sorted and unique; a set is taken too."""
+    if isinstance(classes, set | frozenset):  # no order, but a fine collection of labels
+        classes = list(classes)
+    check_label_types(classes, "classes")
+    classes = np.asarray(classes)
+    if classes.ndim != 1:
+        raise ValueError(
+            f"classes must be a 1-d collection of labels, got an array of shape {classes.shape}."
+        )
+    if classes.dtype.kind == "f" and not np.isfinite(classes).all():
+        raise ValueError(
+            f"classes contains NaN or infinity: {classes.tolist()}. A class label must be a "
+            "finite number or a string."
+        )
+    return np.unique(classes)
+
+
+def same_labels(labels, classes):
+    """Whether the distinct values of ``labels`` are exactly ``classes``."""
+    return np.array_equal(np.unique(labels), classes)
+
+
+def check_label_types(labels, name):
+    """Reject labels that mix strings with numbers: classes must be sortable."""
+    if hasattr(labels, "__array_namespace__") and not isinstance(labels, np.ndarray):
+        return  # an array of another namespace: one numeric dtype
+    # np.asarray would make ["a", 1] the strings ["a", "1"]: look at the Python objects.
+    labels = np.asarray(labels, dtype=None if hasattr(labels, "dtype") else object)
+    if labels.dtype != object:
+        return
+    kinds = {}
+    for label in labels.ravel():
+        if isinstance(label, str):
+            kind = "string"
+        else:
+            kind = "number" if isinstance(label, Real) else type(label).__name__
+        kinds.setdefault(kind, label)
+    if len(kinds) > 1:
+        examples = ", ".join(f"{label!r} ({kind})" for kind, label in sorted(kinds.items()))
+        raise ValueError(
+            f"{name} mixes labels of different types: {examples}. Labels must be all "
+            "strings or all numbers; convert them to one type first, for example "
+            "with np.asarray(y, dtype=str)."
+        )
