@@ -17,13 +17,12 @@ from sklearn.utils.extmath import safe_sparse_dot
 from ._classifier import BaseGradientDescentClassifier
 from ._lbfgs import FTOL_LINEAR
 from ._primitives import (
-    apply_,
     copy_of,
     empty,
     induced_inf_norm,
     largest_magnitude,
     matmul_into,
-    namespace,
+    sum_,
     zeros,
 )
 
@@ -74,7 +73,7 @@ class LinearNetwork:
         """``dC/dW = X^T delta`` and ``dC/db = 1^T delta`` from ``delta = dC/dZ``."""
         matmul_into(X.T, delta, grads.weights[0])
         if grads.intercepts[0] is not None:
-            apply_(namespace(delta).sum, grads.intercepts[0], delta, axis=0)
+            sum_(delta, axis=0, out=grads.intercepts[0])
 
 
 class LinearClassifierGD(BaseGradientDescentClassifier):

@@ -81,14 +81,18 @@ class SGD:
         self.power_t = power_t
 
     def step(self, params, grads):
-        """One update of ``params`` (in place) from the gradient ``grads``."""
-        mu, v = self.momentum, self.velocity
-        step = self.learning_rate * grads  # eta g
+        """One update of ``params`` (in place) from the gradient ``grads`` (overwritten).
+
+        No array is allocated: the intermediate results go into ``grads``, which holds
+        the next batch's gradient anyway.
+        """
+        mu, v, g = self.momentum, self.velocity, grads
+        g *= self.learning_rate  # g is now eta g
         v *= mu
-        v -= step  # v <- mu v - eta g
+        v -= g  # v <- mu v - eta g
         if self.nesterov:
-            params += mu * v
-            params -= step  # w <- w + mu v - eta g
+            params -= g
+            params += apply_(namespace(v).multiply, g, v, mu)  # w <- w + mu v - eta g
         else:
             params += v  # w <- w + v
 
@@ -132,7 +136,8 @@ class Adam:
     gradient. (scikit-learn folds both corrections into the step size, which puts its
     ``epsilon`` at ``epsilon * sqrt(1 - beta_2^t)`` in this formula: the same method.)
     :meth:`step` writes its intermediate results into ``grads``, which holds the
-    next batch's gradient anyway.
+    next batch's gradient anyway, and into a scratch vector allocated once: a step
+    allocates no array.
 
     Parameters
     ----------
@@ -158,6 +163,7 @@ class Adam:
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
+        self._scratch = zeros_like(first_moment)  # for (1 - beta) g: no array per step
 
     def step(self, params, grads):
         """One update of ``params`` (in place) from the gradient ``grads`` (overwritten)."""
@@ -170,12 +176,12 @@ class Adam:
         )
         self.steps += 1
         t = self.steps
+        xp, scratch = namespace(v), self._scratch
         m *= beta_1
-        m += (1 - beta_1) * g  # m <- beta_1 m + (1 - beta_1) g
+        m += apply_(xp.multiply, scratch, g, 1 - beta_1)  # m <- beta_1 m + (1 - beta_1) g
         g *= g
         v *= beta_2
-        v += (1 - beta_2) * g  # v <- beta_2 v + (1 - beta_2) g^2
-        xp = namespace(v)
+        v += apply_(xp.multiply, scratch, g, 1 - beta_2)  # v <- beta_2 v + (1 - beta_2) g^2
         denominator = apply_(xp.sqrt, g, v)
         denominator *= 1 / math.sqrt(1 - beta_2**t)
         denominator += self.epsilon  # sqrt(v_hat) + epsilon

@@ -143,11 +143,16 @@ def apply_(func, out, *args, **kwargs):
     return out
 
 
-def sum_(x, axis=None, keepdims=False):
-    """``sum(x, axis)``: NumPy's method (a third of ``np.sum``'s overhead), or ``xp.sum``."""
+def sum_(x, axis=None, keepdims=False, out=None):
+    """``sum(x, axis)``: NumPy's method (a third of ``np.sum``'s overhead), or ``xp.sum``;
+    into ``out`` when given."""
     if isinstance(x, np.ndarray):
-        return x.sum(axis=axis, keepdims=keepdims)
-    return namespace(x).sum(x, axis=axis, keepdims=keepdims)
+        return x.sum(axis=axis, keepdims=keepdims, out=out)
+    total = namespace(x).sum(x, axis=axis, keepdims=keepdims)
+    if out is None:
+        return total
+    out[...] = total
+    return out
 
 
 def max_(x, axis=None, keepdims=False):
@@ -240,16 +245,17 @@ def add_at_labels_(Z, y, value):
 def gather_rows(X, indices, out):
     """The rows ``X[indices]``: NumPy writes them into ``out`` (casting to its dtype);
     scipy.sparse and other namespaces gather into a new array."""
+    if isinstance(X, np.ndarray):  # first: a type check costs a tenth of sp.issparse
+        out = out[: indices.shape[0]]
+        if X.dtype != out.dtype:  # a float32 model continued on float64 data, or the reverse
+            out[...] = X[indices]
+            return out
+        # mode="clip" lets take write straight into `out` (the default buffers first);
+        # the method, not np.take, which adds a Python wrapper per call.
+        return X.take(indices, axis=0, out=out, mode="clip")
     if sp.issparse(X):
         return X[indices]
-    if not isinstance(X, np.ndarray):
-        return namespace(X).take(X, indices, axis=0)
-    out = out[: indices.shape[0]]
-    if X.dtype != out.dtype:  # a float32 model continued on float64 data, or the reverse
-        out[...] = X[indices]
-        return out
-    # mode="clip" lets take write straight into `out` (the default buffers first).
-    return np.take(X, indices, axis=0, out=out, mode="clip")
+    return namespace(X).take(X, indices, axis=0)
 
 
 def all_finite(x):
