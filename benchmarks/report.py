@@ -89,6 +89,10 @@ def gpu_table(title, machine, device_type):
     return Table(title, machine, columns)
 
 
+def _percent(value):
+    return "" if value is None else f"{100 * value:.2f}"
+
+
 def linear_table(title, machine):
     columns = [
         ("model", -20, "model", str),
@@ -99,14 +103,10 @@ def linear_table(title, machine):
         ("SGDClf", 8, "sklearn", _seconds),
         ("sknn/floor", 10, "ratio_floor", _ratio),
         ("sknn/SGDClf", 11, "ratio_sklearn", _ratio),
-        ("acc sknn", 8, "accuracy", lambda a: "" if a is None else f"{100 * a:.2f}"),
-        ("acc SGD", 7, "accuracy_sklearn", lambda a: "" if a is None else f"{100 * a:.2f}"),
+        ("acc sknn", 8, "accuracy", _percent),
+        ("acc SGD", 7, "accuracy_sklearn", _percent),
     ]
     return Table(title, machine, columns)
-
-
-def _percent(value):
-    return "" if value is None else f"{100 * value:.2f}"
 
 
 def solvers_table(title, machine):

@@ -21,6 +21,7 @@ from sklearn.utils import shuffle
 from sknn import LogisticRegressionGD, MLPClassifierGD, SoftmaxGD
 from sknn._objective import Objective
 from sknn._optimizers import Adam
+from sknn.utils import objective_and_gradients
 
 ESTIMATORS = [LogisticRegressionGD, SoftmaxGD, MLPClassifierGD]
 SOLVERS = ["sgd", "adam", "lbfgs"]
@@ -82,7 +83,6 @@ def test_the_penalty_gradient_enters_adams_moments(iris):
     model = make(SoftmaxGD, solver="adam", alpha=0.5, batch_size=len(y), learning_rate_init=0.1)
     model.partial_fit(X, y, classes=[0, 1, 2])  # from zero weights: the penalty is zero
     before = model.coef_.copy()
-    from sknn.utils import objective_and_gradients
 
     _, gradients = objective_and_gradients(model, X, y)
     model.set_params(warm_start=True, max_iter=1).fit(X, y)  # a fresh Adam, t = 1
@@ -251,54 +251,44 @@ def test_warm_start_continues_with_each_solver(solver, iris):
     assert model.loss_curve_[5] <= first[-1] * 1.5  # went on from there
 
 
-def test_ctrl_c_stops_lbfgs_at_the_end_of_an_iteration(iris, monkeypatch):
+def ctrl_c_at_evaluation(monkeypatch, evaluation, presses):
+    """Press Ctrl+C ``presses`` times just before L-BFGS's ``evaluation``-th evaluation."""
     if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         pytest.skip("SIGINT is handled by someone else here")
-    X, y = iris
     calls = []
     original = Objective.full_batch_value_and_gradient
 
     def evaluate(self, *args):
         calls.append(1)
-        if len(calls) == 6:
-            signal.raise_signal(signal.SIGINT)
+        if len(calls) == evaluation:
+            for _ in range(presses):
+                signal.raise_signal(signal.SIGINT)
         return original(self, *args)
 
     monkeypatch.setattr(Objective, "full_batch_value_and_gradient", evaluate)
+
+
+def test_ctrl_c_stops_lbfgs_at_the_end_of_an_iteration(iris, monkeypatch):
+    X, y = iris
+    ctrl_c_at_evaluation(monkeypatch, 6, presses=1)
     model = make(MLPClassifierGD, solver="lbfgs")
     with pytest.warns(UserWarning, match=r"Training interrupted \(KeyboardInterrupt\) in L-BFGS"):
         model.fit(X, y)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert 1 <= model.n_iter_ == len(model.loss_curve_) < 10
     # The kept parameters are the last iterate, whose J was recorded.
-    from sknn.utils import objective_and_gradients
-
     monkeypatch.undo()
     J, _ = objective_and_gradients(model, X, y)
     assert J == pytest.approx(model.loss_curve_[-1], rel=1e-10)
 
 
 def test_a_second_ctrl_c_in_a_line_search_keeps_the_last_iterate(iris, monkeypatch):
-    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        pytest.skip("SIGINT is handled by someone else here")
     X, y = iris
-    calls = []
-    original = Objective.full_batch_value_and_gradient
-
-    def evaluate(self, *args):
-        calls.append(1)
-        if len(calls) == 8:
-            signal.raise_signal(signal.SIGINT)
-            signal.raise_signal(signal.SIGINT)
-        return original(self, *args)
-
-    monkeypatch.setattr(Objective, "full_batch_value_and_gradient", evaluate)
+    ctrl_c_at_evaluation(monkeypatch, 8, presses=2)
     model = make(MLPClassifierGD, solver="lbfgs")
     with pytest.warns(UserWarning, match="keeping the parameters of the last completed iteration"):
         model.fit(X, y)
     monkeypatch.undo()
-    from sknn.utils import objective_and_gradients
-
     J, _ = objective_and_gradients(model, X, y)
     assert J == pytest.approx(model.loss_curve_[-1], rel=1e-10)
 
