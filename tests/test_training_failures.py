@@ -111,10 +111,10 @@ def wrap_steps(monkeypatch, before=None, after=None):
     after it; ``monkeypatch.undo()`` puts the engine's own back.
     """
 
-    def wrapped(self, params, grads, X, T, sample_weight, workspace, rng=None):
+    def wrapped(self, params, grads, X, T, sample_weight, workspace, *rest):
         if before is not None:
             before(params)
-        loss = ORIGINAL_STEP(self, params, grads, X, T, sample_weight, workspace, rng)
+        loss = ORIGINAL_STEP(self, params, grads, X, T, sample_weight, workspace, *rest)
         if after is not None:
             after(loss)
         return loss
