@@ -19,7 +19,8 @@ and docs/performance.rst); ``tests/test_optimizers.py`` checks that both give th
 same trajectory.
 
 The product cannot write over its own input, so the vectors live twice, side by
-side in one buffer of ``5 n`` numbers, with the gradient in the middle::
+side in one buffer of five sections of ``n`` numbers (each padded to start on a
+64-byte boundary), with the gradient in the middle::
 
     [ v_a | w_a | g | w_b | v_b ]
       \____ side a ___/
@@ -53,6 +54,14 @@ def momentum_coefficients(eta, mu, nesterov, penalty_factor):
     return np.array([w_new, v_new]).T
 
 
+def aligned_zeros(shape, dtype, alignment=64):
+    """Zeros of C order whose first element lies on an ``alignment``-byte boundary."""
+    size, itemsize = int(np.prod(shape)), np.dtype(dtype).itemsize
+    raw = np.zeros(size + alignment // itemsize, dtype=dtype)
+    start = (-raw.ctypes.data % alignment) // itemsize
+    return raw[start : start + size].reshape(shape)
+
+
 class FusedMomentum(SGD):
     """:class:`SGD`'s update, the penalty's gradient included, as one matrix product.
 
@@ -74,12 +83,15 @@ class FusedMomentum(SGD):
         n, k = params.n_parameters, params.n_weights
         self._params, self._own = params, params.views_of(params.flat)
         self._n_weights, self._penalty_factor = k, penalty_factor
-        buffer = np.zeros(5 * n, dtype=params.flat.dtype)
-        v_a, w_a, g, w_b, v_b = (buffer[i * n : (i + 1) * n] for i in range(5))
+        # Each of the five vectors starts on a 64-byte boundary (its section padded to
+        # a multiple of 16 numbers): measured faster than packing them end to end.
+        stride = -(-n // 16) * 16
+        sections = aligned_zeros((5, stride), params.flat.dtype)
+        v_a, w_a, g, w_b, v_b = sections[:, :n]
         w_a[...], v_a[...] = params.flat, self._velocity
         # (n, 3) and (n, 2) column-major views: a side, and what a step from it writes.
-        side_a, side_b = buffer[: 3 * n].reshape(3, n).T, buffer[2 * n :].reshape(3, n).T
-        writes_a, writes_b = buffer[3 * n :].reshape(2, n).T, buffer[: 2 * n].reshape(2, n).T
+        side_a, side_b = sections[0:3, :n].T, sections[2:5, :n].T
+        writes_a, writes_b = sections[3:5, :n].T, sections[0:2, :n].T
         # Per side, keyed by its parameter vector: the side, what a step writes, the
         # order of M's rows (w, v, g = 0, 1, 2) and columns (w', v'), the parameters'
         # views after the step, and the side's velocity.
