@@ -36,23 +36,14 @@ class Objective:
         self.output_unit = output_unit
         self.alpha = alpha
 
-    @property
-    def penalty_factor(self):
-        """``2 alpha``: ``dJ/dW = dC/dW + penalty_factor * W``."""
-        return 2 * self.alpha
-
-    def value_and_gradient(
-        self, params, grads, X, T, sample_weight, workspace, rng=None, penalty_gradient=True
-    ):
+    def value_and_gradient(self, params, grads, X, T, sample_weight, workspace, rng=None):
         """``J`` at ``params`` on the batch ``(X, T)``; ``grads`` receives ``dJ/dtheta``.
 
         ``workspace`` holds the network's per-batch buffers (``network.allocate``);
-        ``rng`` draws dropout masks, if the network has dropout. With
-        ``penalty_gradient=False``, ``grads`` receives ``dC/dtheta`` (for an optimizer
-        that adds ``penalty_factor * W`` in its own step).
+        ``rng`` draws dropout masks, if the network has dropout.
         """
         loss = self.data_loss_gradient(params, grads, X, T, sample_weight, workspace, rng)
-        return self.add_penalty(params, grads if penalty_gradient else None, loss)
+        return self.add_penalty(params, grads, loss)
 
     def data_loss_gradient(self, params, grads, X, T, sample_weight, workspace, rng=None):
         """``C`` at ``params`` on the batch; ``grads`` receives ``dC/dtheta``."""
@@ -63,13 +54,11 @@ class Objective:
         return loss
 
     def add_penalty(self, params, grads, loss):
-        """``J = C + alpha ||W||^2`` from ``C``; ``dJ/dW = dC/dW + 2 alpha W`` into ``grads``
-        (unless None)."""
+        """``J = C + alpha ||W||^2`` from ``C``; ``dJ/dW = dC/dW + 2 alpha W`` into ``grads``."""
         if self.alpha:
             w = params.weight_vector
             loss += self.alpha * float(w @ w)
-            if grads is not None:
-                grads.weight_vector += self.penalty_factor * w
+            grads.weight_vector += 2 * self.alpha * w
         return loss
 
     def full_batch_value_and_gradient(self, params, grads, batches, workspace, batch_grads):

@@ -8,16 +8,12 @@ the flat parameter vector ``w`` and the gradient ``g = dJ/dw`` of the objective 
 (:meth:`state_dict`), kept between ``partial_fit`` calls and loaded by skops safely.
 
 Every update is a few in-place NumPy operations on whole vectors: one step costs a few
-passes over the parameters, however many layers there are. For NumPy parameters,
-training runs SGD's update as one matrix product instead, the penalty's gradient
-folded in (``_fused_momentum.py``; a test checks that both take the same steps). (Not SciPy's BLAS ``axpy``:
+passes over the parameters, however many layers there are. (Not SciPy's BLAS ``axpy``:
 pip's SciPy brings its own OpenBLAS, whose threads, spinning beside NumPy's, made a
 two-thread fit of the MLP 40 times slower; see docs/performance.rst.)
 """
 
 import math
-
-import numpy as np
 
 from ._primitives import apply_, namespace, zeros_like
 
@@ -26,26 +22,7 @@ ADAPTIVE_DIVISOR = 5.0
 ADAPTIVE_MIN_LEARNING_RATE = 1e-6
 
 
-class Optimizer:
-    """What the training loop asks of every optimizer, besides its :meth:`step`.
-
-    :meth:`bind` gives the gradient's storage (:class:`Parameters` of the parameters'
-    layout) before the first step, and :meth:`unbind` ends training; whether the
-    objective adds the penalty's gradient ``2 alpha W`` to it is
-    :attr:`folds_penalty` (False: the objective does, and :meth:`step` sees ``dJ/dw``).
-    """
-
-    folds_penalty = False
-
-    def bind(self, params, penalty_factor):
-        """The gradient's storage, for training ``params``; ``penalty_factor`` is ``2 alpha``."""
-        return params.like()
-
-    def unbind(self, params):
-        """Training ends: nothing to do for an optimizer that works on ``params.flat``."""
-
-
-class SGD(Optimizer):
+class SGD:
     """Stochastic gradient descent with classical or Nesterov momentum.
 
     With ``g`` the gradient of ``J`` at ``w``, classical (Polyak) momentum is::
@@ -142,7 +119,7 @@ class SGD(Optimizer):
         return {"name": self.name, "learning_rate": self.learning_rate, "velocity": self.velocity}
 
 
-class Adam(Optimizer):
+class Adam:
     """Adam (Kingma and Ba, 2015): steps scaled by running moments of the gradient.
 
     Algorithm 1 of the paper, with ``g`` the gradient of ``J`` at ``w`` (the penalty's
@@ -275,10 +252,7 @@ def make_optimizer(
         steps = saved["steps"] if carried else 0
         first, second = vector("first_moment"), vector("second_moment")
         return Adam(first, second, steps, eta, beta_1, beta_2, epsilon)
-    # NumPy parameters step by one matrix product (the same update: _fused_momentum.py).
-    from ._fused_momentum import FusedMomentum  # (it builds on SGD, defined here)
-
-    return (FusedMomentum if isinstance(flat, np.ndarray) else SGD)(
+    return SGD(
         vector("velocity"),
         saved["learning_rate"] if carried else eta,
         learning_rate_init=eta,

@@ -37,11 +37,7 @@ class Parameters:
     Attributes
     ----------
     flat : ndarray of shape (n_parameters,)
-        Every parameter, weights first. :meth:`view` points this and the three views
-        below at another vector of the same layout, at once (SGD's fused step moves
-        the parameters between two vectors: ``_fused_momentum.py``).
-    n_parameters, n_weights : int
-        The sizes of ``flat`` and of ``weight_vector``.
+        Every parameter, weights first.
     weight_vector : ndarray of shape (n_weights,)
         ``flat[:n_weights]``: the penalised part.
     weights : list of ndarray
@@ -72,60 +68,16 @@ class Parameters:
             flat = zeros(n_parameters, dtype, np.empty(0) if like_array is None else like_array)
         elif flat.shape != (n_parameters,):
             raise ValueError(f"Expected {n_parameters} parameters, got an array of {flat.shape}.")
-        self.n_parameters = n_parameters
-        self._weight_sizes, self._intercept_sizes = weight_sizes, intercept_sizes
-        self._views = self.views_of(flat)
-
-    def views_of(self, flat):
-        """``(flat, weight_vector, weights, intercepts)``: this layout's views of ``flat``."""
-        weights, intercepts = [], []
+        self.flat = flat
+        self.weight_vector = flat[: self.n_weights]
+        self.weights, self.intercepts = [], []
         offset = 0
-        for shape, size in zip(self.layer_shapes, self._weight_sizes):
-            weights.append(reshape(flat[offset : offset + size], shape))
+        for shape, size in zip(self.layer_shapes, weight_sizes):
+            self.weights.append(reshape(flat[offset : offset + size], shape))
             offset += size
-        for size in self._intercept_sizes:
-            intercepts.append(flat[offset : offset + size] if size else None)
+        for size in intercept_sizes:
+            self.intercepts.append(flat[offset : offset + size] if size else None)
             offset += size
-        return flat, flat[: self.n_weights], weights, intercepts
-
-    def view(self, views):
-        """See another vector from now on: ``views`` from :meth:`views_of`.
-
-        One assignment: an interruption leaves every view on the old vector or every
-        view on the new one, never some of each.
-        """
-        self._views = views
-
-    # ``params.flat += g`` works in place, then assigns the same array back: the
-    # setters accept that, and nothing else.
-    @property
-    def flat(self):
-        return self._views[0]
-
-    @flat.setter
-    def flat(self, value):
-        self._check_same(value, self._views[0])
-
-    @property
-    def weight_vector(self):
-        return self._views[1]
-
-    @weight_vector.setter
-    def weight_vector(self, value):
-        self._check_same(value, self._views[1])
-
-    @property
-    def weights(self):
-        return self._views[2]
-
-    @property
-    def intercepts(self):
-        return self._views[3]
-
-    @staticmethod
-    def _check_same(value, view):
-        if value is not view:
-            raise AttributeError("Write into the parameters' views (view[...] = value).")
 
     def like(self, flat=None):
         """Parameters of the same layout over ``flat`` (a new zero vector when None)."""

@@ -139,30 +139,7 @@ def run_epochs(
     -------
     outcome : Outcome
     """
-    grads = optimizer.bind(params, objective.penalty_factor)
-    try:
-        return _train(
-            objective,
-            optimizer,
-            params,
-            grads,
-            state,
-            train,
-            validation,
-            settings,
-            rng,
-            interrupt,
-            tasks,
-        )
-    finally:
-        optimizer.unbind(params)  # (the parameters back in their own vector)
-
-
-def _train(
-    objective, optimizer, params, grads, state, train, validation, settings, rng, interrupt, tasks
-):
-    """:func:`run_epochs` once the optimizer has given the gradient's storage, ``grads``."""
-    penalty_gradient = not optimizer.folds_penalty
+    grads = params.like()
     dtype = params.flat.dtype
     workspace = objective.network.allocate(settings.batch_size, params)
     batches = BatchGatherer(train, settings.batch_size, dtype)
@@ -189,7 +166,7 @@ def _train(
                 if batch_tasks:
                     tasks.batch_begins()
                 loss = objective.value_and_gradient(
-                    params, grads, X, T, sample_weight, workspace, rng, penalty_gradient
+                    params, grads, X, T, sample_weight, workspace, rng
                 )
                 if not math.isfinite(loss):
                     raise_diverged(state.n_iter + 1, settings.advice)

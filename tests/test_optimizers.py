@@ -10,10 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from sknn import LogisticRegressionGD, MLPClassifierGD, SoftmaxGD
-from sknn._fused_momentum import FusedMomentum
-from sknn._objective import Objective
 from sknn._optimizers import SGD, Adam, invscaling_learning_rate
-from sknn._parameters import Parameters
 from sknn.utils import objective_and_gradients
 
 
@@ -44,61 +41,6 @@ def test_sgd_follows_its_update_rule(momentum, nesterov, dtype):
     assert params.dtype == dtype and optimizer.velocity.dtype == dtype
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("momentum", [0.0, 0.9])
-@pytest.mark.parametrize("nesterov", [False, True])
-@pytest.mark.parametrize("fit_intercept", [True, False])
-def test_the_fused_step_is_the_textbook_step(momentum, nesterov, fit_intercept, dtype):
-    """FusedMomentum's one product per step, with the penalty's gradient folded in, takes
-    the trajectory of SGD's textbook lines after Objective.add_penalty: weights penalised,
-    intercepts not; a learning rate changed between steps (a schedule) is followed; after
-    unbind the parameters are back in their own vector, and the velocity carries on."""
-    shapes, alpha, eta = [(5, 3), (3, 2)], 0.05, 0.1
-    textbook = Parameters(shapes, dtype, fit_intercept=fit_intercept)
-    textbook.flat[...] = np.random.RandomState(1).normal(size=textbook.flat.shape)
-    fused = textbook.like(textbook.flat.copy())
-    own_vector = fused.flat
-    objective = Objective(None, None, alpha)
-    sgd = SGD(np.zeros_like(textbook.flat), eta, eta, momentum, nesterov)
-    fast = FusedMomentum(np.zeros_like(fused.flat), eta, eta, momentum, nesterov)
-    textbook_grads = textbook.like()
-    grads = fast.bind(fused, objective.penalty_factor)
-    tolerance = 1e-5 if dtype == np.float32 else 1e-12
-    for k, g in enumerate(gradients_sequence(6, textbook.flat.shape[0], dtype)):
-        if k == 3:
-            sgd.learning_rate = fast.learning_rate = eta / 5  # ("adaptive" lowered it)
-        textbook_grads.flat[...] = g
-        objective.add_penalty(textbook, textbook_grads, 0.0)  # dJ/dW = dC/dW + 2 alpha W
-        sgd.step(textbook.flat, textbook_grads.flat)
-        grads.flat[...] = g  # dC/dtheta only: the step adds the penalty's gradient
-        fast.step(fused.flat, grads.flat)
-        assert_allclose(fused.flat, textbook.flat, rtol=tolerance, atol=tolerance)
-        assert_allclose(fast.velocity, sgd.velocity, rtol=tolerance, atol=tolerance)
-        assert fused.weights[0].base is not None  # the views follow the moving vector
-        assert np.shares_memory(fused.weights[0], fused.flat)
-    fast.unbind(fused)
-    assert fused.flat is own_vector and np.shares_memory(fused.weights[-1], own_vector)
-    assert_allclose(own_vector, textbook.flat, rtol=tolerance, atol=tolerance)
-    assert_allclose(fast.state_dict()["velocity"], sgd.velocity, rtol=tolerance, atol=tolerance)
-    assert fast.velocity.dtype == dtype
-
-
-def test_numpy_parameters_train_with_the_fused_step():
-    """make_optimizer picks the fused product for NumPy parameters (the speed of sknn
-    depends on it), and a fit leaves no view of its buffer in the fitted attributes."""
-    X, y = load_iris(return_X_y=True)
-    model = MLPClassifierGD((4,), max_iter=3, tol=0.0, random_state=0)
-    with pytest.warns(ConvergenceWarning):
-        model.fit(StandardScaler().fit_transform(X), y)
-    flat = model.coefs_[0].base
-    while flat.base is not None:
-        flat = flat.base
-    n_parameters = model.n_parameters_
-    assert flat.size == n_parameters  # the parameters' own vector, not the 5 n buffer
-    velocity = model._training_state["optimizer"]["velocity"]
-    assert velocity.base is None and velocity.size == n_parameters
-
-
 @pytest.mark.parametrize(
     "make",
     [
@@ -122,20 +64,6 @@ def test_a_step_allocates_no_array(make):
     finally:
         tracemalloc.stop()
     assert peak < params.nbytes / 10, peak
-
-
-def test_the_fused_step_allocates_no_array():
-    params = Parameters([(1000, 100)], np.float64)
-    optimizer = FusedMomentum(np.zeros_like(params.flat), 0.1, 0.1, 0.9, nesterov=True)
-    grads = optimizer.bind(params, 0.01)
-    optimizer.step(params.flat, grads.flat)  # (a first step: the coefficients are made)
-    tracemalloc.start()
-    try:
-        optimizer.step(params.flat, grads.flat)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert peak < params.flat.nbytes / 10, peak
 
 
 def test_invscaling_and_adaptive_schedules():

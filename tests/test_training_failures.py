@@ -111,10 +111,10 @@ def wrap_steps(monkeypatch, before=None, after=None):
     after it; ``monkeypatch.undo()`` puts the engine's own back.
     """
 
-    def wrapped(self, params, grads, X, T, sample_weight, workspace, *rest):
+    def wrapped(self, params, grads, X, T, sample_weight, workspace, rng=None):
         if before is not None:
             before(params)
-        loss = ORIGINAL_STEP(self, params, grads, X, T, sample_weight, workspace, *rest)
+        loss = ORIGINAL_STEP(self, params, grads, X, T, sample_weight, workspace, rng)
         if after is not None:
             after(loss)
         return loss
