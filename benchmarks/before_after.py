@@ -4,13 +4,14 @@
 
 Extracts the package ``sknn`` as it was at ``--commit`` (``git archive``) into a
 temporary folder, as the package ``sknn_before``, and races it against the working
-tree's ``sknn`` and scikit-learn's MLPClassifier (or SGDClassifier), on the suite's
-data and settings (``contenders.py``), with one BLAS thread.
+tree's ``sknn``, scikit-learn's MLPClassifier (or SGDClassifier) and the floor (the
+same epochs' matrix products and row gathers alone, ``floor.py``), on the suite's data
+and settings (``contenders.py``), with one BLAS thread.
 
 Why several processes: where the buffers of a fit land in memory changes its speed
 by several per cent from one process to the next (the same code, the same data), so
 one process's ratio is one draw. Each configuration runs in ``--processes`` fresh
-processes, each racing the three models ``--fits`` times in turn
+processes, each racing the four ``--fits`` times in turn
 (:func:`race.race`); the table prints the median over the processes of each
 process's ratio, and the lowest and highest.
 
@@ -58,11 +59,20 @@ def extract(commit, folder):
     shutil.move(folder / "sknn", folder / "sknn_before")
 
 
-def factories(index, before_folder):
-    """The three contenders of configuration ``index``, as factories of unfitted models."""
-    sys.path.insert(0, str(before_folder))
+def import_before(folder):
+    """The package ``sknn_before`` that :func:`extract` wrote into ``folder``."""
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
     import sknn_before
+
+    return sknn_before
+
+
+def factories(index, before_folder):
+    """The four contenders of configuration ``index``, as factories of unfitted models."""
+    sknn_before = import_before(before_folder)
     from contenders import sgd_classifier, sklearn_mlp, sknn_linear, sknn_mlp
+    from floor import Floor
 
     _, model, _, batch, hidden = CONFIGURATIONS[index]
     if model == "mlp":
@@ -87,11 +97,14 @@ def factories(index, before_folder):
         known = cls().get_params()
         return cls(**{k: v for k, v in after().get_params().items() if k in known})
 
-    return {"before": before, "after": after, "scikit-learn": reference}
+    def floor():
+        return Floor(hidden, batch, EPOCHS)
+
+    return {"before": before, "after": after, "scikit-learn": reference, "floor": floor}
 
 
 def child(index, fits, before_folder):
-    """One process: race the three contenders; print their medians (s/epoch) as JSON."""
+    """One process: race the four contenders; print their medians (s/epoch) as JSON."""
     from data import make_data
     from race import race
     from threadpoolctl import threadpool_limits
@@ -106,8 +119,7 @@ def child(index, fits, before_folder):
 
 def step_times(before_folder):
     """Microseconds per optimizer step (penalty's gradient included), each version's way."""
-    sys.path.insert(0, str(before_folder))
-    import sknn_before
+    sknn_before = import_before(before_folder)
     from threadpoolctl import threadpool_limits
 
     from sknn._objective import Objective
@@ -184,8 +196,17 @@ def main():
             f"in each of {args.processes} processes; s/epoch: median over the processes of each "
             "process's median; ratios: median over the processes [lowest, highest]"
         )
-        header = f"{'configuration':32s} {'before':>7s} {'after':>7s} {'sklearn':>7s}"
-        print(f"{header}  {'after/before':>20s}  {'before/sklearn':>20s}  {'after/sklearn':>20s}")
+        pairs = [
+            ("after", "before"),
+            ("before", "scikit-learn"),
+            ("after", "scikit-learn"),
+            ("before", "floor"),
+            ("after", "floor"),
+        ]
+        names = {"scikit-learn": "sklearn"}
+        header = f"{'configuration':32s} {'before':>7s} {'after':>7s} {'sklearn':>7s} {'floor':>7s}"
+        ratios = [f"{a}/{names.get(b, b)}" for a, b in pairs]
+        print(header + "".join(f"  {ratio:>20s}" for ratio in ratios))
         for index, (label, *_) in enumerate(CONFIGURATIONS):
             runs = []
             for _ in range(args.processes):
@@ -201,19 +222,11 @@ def main():
                 output = subprocess.run(command, check=True, capture_output=True, text=True)
                 runs.append(json.loads(output.stdout.strip().splitlines()[-1]))
             seconds = {name: np.median([run[name] for run in runs]) for name in runs[0]}
-            cells = [
-                _spread([run[a] / run[b] for run in runs])
-                for a, b in [
-                    ("after", "before"),
-                    ("before", "scikit-learn"),
-                    ("after", "scikit-learn"),
-                ]
-            ]
-            print(
-                f"{label:32s} {seconds['before']:7.4f} {seconds['after']:7.4f} "
-                f"{seconds['scikit-learn']:7.4f}  " + "  ".join(f"{cell:>20s}" for cell in cells),
-                flush=True,
+            cells = [_spread([run[a] / run[b] for run in runs]) for a, b in pairs]
+            times = " ".join(
+                f"{seconds[name]:7.4f}" for name in ("before", "after", "scikit-learn", "floor")
             )
+            print(f"{label:32s} {times}" + "".join(f"  {cell:>20s}" for cell in cells), flush=True)
         print("\noptimizer step alone (SGD, Nesterov, with the penalty's gradient), 1 thread, us:")
         for row in step_times(folder):
             before = f"{row['before']:.1f}" if "before" in row else "(no fused step)"
