@@ -1,6 +1,7 @@
 """sknn before and after a change, head to head: whole fits, in several processes.
 
     python benchmarks/before_after.py [--commit 620cc3b] [--processes 6] [--fits 3]
+                                      [--match TEXT ...]
 
 Extracts the package ``sknn`` as it was at ``--commit`` (``git archive``) into a
 temporary folder, as the package ``sknn_before``, and races it against the working
@@ -39,14 +40,22 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
-#: (label, model, dtype, batch, hidden): the head-to-head configurations.
+#: (label, model, dtype, batch, hidden, activation): the head-to-head configurations;
+#: the first five run by default, the others when ``--match`` selects them.
 CONFIGURATIONS = [
-    ("MLP float32 batch 128 (64,)", "mlp", "float32", 128, (64,)),
-    ("MLP float32 batch 32 (64,)", "mlp", "float32", 32, (64,)),
-    ("MLP float64 batch 128 (64,)", "mlp", "float64", 128, (64,)),
-    ("MLP float32 batch 128 (64, 64)", "mlp", "float32", 128, (64, 64)),
-    ("SoftmaxGD float32 batch 128", "SoftmaxGD", "float32", 128, ()),
+    ("MLP float32 batch 128 (64,)", "mlp", "float32", 128, (64,), "relu"),
+    ("MLP float32 batch 32 (64,)", "mlp", "float32", 32, (64,), "relu"),
+    ("MLP float64 batch 128 (64,)", "mlp", "float64", 128, (64,), "relu"),
+    ("MLP float32 batch 128 (64, 64)", "mlp", "float32", 128, (64, 64), "relu"),
+    ("SoftmaxGD float32 batch 128", "SoftmaxGD", "float32", 128, (), None),
+    ("MLP sigmoid float32 batch 128 (64,)", "mlp", "float32", 128, (64,), "sigmoid"),
+    ("MLP sigmoid float32 batch 32 (64,)", "mlp", "float32", 32, (64,), "sigmoid"),
+    ("MLP sigmoid float64 batch 128 (64,)", "mlp", "float64", 128, (64,), "sigmoid"),
+    ("LogisticRegressionGD float32 batch 128", "LogisticRegressionGD", "float32", 128, (), None),
+    ("LogisticRegressionGD float32 batch 32", "LogisticRegressionGD", "float32", 32, (), None),
+    ("LogisticRegressionGD float64 batch 128", "LogisticRegressionGD", "float64", 128, (), None),
 ]
+DEFAULT = 5
 EPOCHS = 3
 
 
@@ -74,14 +83,14 @@ def factories(index, before_folder):
     from contenders import sgd_classifier, sklearn_mlp, sknn_linear, sknn_mlp
     from floor import Floor
 
-    _, model, _, batch, hidden = CONFIGURATIONS[index]
+    _, model, _, batch, hidden, activation = CONFIGURATIONS[index]
     if model == "mlp":
 
         def after():
-            return sknn_mlp(hidden, batch, EPOCHS, 0)
+            return sknn_mlp(hidden, batch, EPOCHS, 0, activation)
 
         def reference():
-            return sklearn_mlp(hidden, batch, EPOCHS, 0)
+            return sklearn_mlp(hidden, batch, EPOCHS, 0, activation)
 
     else:
 
@@ -110,7 +119,7 @@ def child(index, fits, before_folder):
     from threadpoolctl import threadpool_limits
 
     warnings.simplefilter("ignore")
-    _, _, dtype, _, _ = CONFIGURATIONS[index]
+    dtype = CONFIGURATIONS[index][2]
     X, y = make_data(60000, dtype=np.dtype(dtype))
     with threadpool_limits(1):
         result = race(factories(index, before_folder), X, y, fits)
@@ -172,6 +181,13 @@ def main():
     parser.add_argument("--commit", default="620cc3b", help="the version before (a git revision)")
     parser.add_argument("--processes", type=int, default=6)
     parser.add_argument("--fits", type=int, default=3, help="timed fits per model and process")
+    parser.add_argument(
+        "--match",
+        action="append",
+        default=[],
+        help="run the configurations whose label contains this text (repeatable: all "
+        "must match); without it, the first five",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--before-folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -204,10 +220,14 @@ def main():
             ("after", "floor"),
         ]
         names = {"scikit-learn": "sklearn"}
-        header = f"{'configuration':32s} {'before':>7s} {'after':>7s} {'sklearn':>7s} {'floor':>7s}"
+        header = f"{'configuration':40s} {'before':>7s} {'after':>7s} {'sklearn':>7s} {'floor':>7s}"
         ratios = [f"{a}/{names.get(b, b)}" for a, b in pairs]
         print(header + "".join(f"  {ratio:>20s}" for ratio in ratios))
         for index, (label, *_) in enumerate(CONFIGURATIONS):
+            if not all(text in label for text in args.match) or (
+                not args.match and index >= DEFAULT
+            ):
+                continue
             runs = []
             for _ in range(args.processes):
                 command = [
@@ -226,7 +246,7 @@ def main():
             times = " ".join(
                 f"{seconds[name]:7.4f}" for name in ("before", "after", "scikit-learn", "floor")
             )
-            print(f"{label:32s} {times}" + "".join(f"  {cell:>20s}" for cell in cells), flush=True)
+            print(f"{label:40s} {times}" + "".join(f"  {cell:>20s}" for cell in cells), flush=True)
         print("\noptimizer step alone (SGD, Nesterov, with the penalty's gradient), 1 thread, us:")
         for row in step_times(folder):
             before = f"{row['before']:.1f}" if "before" in row else "(no fused step)"
