@@ -223,22 +223,12 @@ def main():
         header = f"{'configuration':40s} {'before':>7s} {'after':>7s} {'sklearn':>7s} {'floor':>7s}"
         ratios = [f"{a}/{names.get(b, b)}" for a, b in pairs]
         print(header + "".join(f"  {ratio:>20s}" for ratio in ratios))
-        for index, (label, *_) in enumerate(CONFIGURATIONS):
-            if not all(text in label for text in args.match) or (
-                not args.match and index >= DEFAULT
-            ):
-                continue
+        for index in selected(args.match):
+            label = CONFIGURATIONS[index][0]
             runs = []
             for _ in range(args.processes):
-                command = [
-                    sys.executable,
-                    __file__,
-                    "--child",
-                    str(index),
-                    "--fits",
-                    str(args.fits),
-                ]
-                command += ["--before-folder", str(folder)]
+                command = [sys.executable, __file__, "--child", str(index), "--fits"]
+                command += [str(args.fits), "--before-folder", str(folder)]
                 output = subprocess.run(command, check=True, capture_output=True, text=True)
                 runs.append(json.loads(output.stdout.strip().splitlines()[-1]))
             seconds = {name: np.median([run[name] for run in runs]) for name in runs[0]}
@@ -253,6 +243,15 @@ def main():
             print(
                 f"  {row['dtype']}, {row['n']} parameters: before {before}, after {row['after']:.1f}"
             )
+
+
+def selected(match):
+    """Indices of the configurations whose label contains every text of ``match``; the
+    first ``DEFAULT`` when ``match`` is empty."""
+    if not match:
+        return range(DEFAULT)
+    labels = [label for label, *_ in CONFIGURATIONS]
+    return [i for i, label in enumerate(labels) if all(text in label for text in match)]
 
 
 def _spread(ratios):
