@@ -41,6 +41,7 @@ class Targets(NamedTuple):
     stratify: np.ndarray | None  # class indices for a stratified split, or None
     attributes: dict  # fitted attributes of the labels: classes_
     sample_weight: np.ndarray | None = None  # each sample's class weight, or None
+    class_weights: np.ndarray | None = None  # the weight of each class, or None
 
 
 class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
@@ -195,9 +196,10 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         unit = self._output_unit(multilabel=False)
         n_outputs = unit.n_outputs(len(classes))
         encoded = unit.targets(y_indices, n_outputs, dtype)
-        weights = self._class_weights(classes, y_indices)
+        per_class = class_weights(self.class_weight, classes, y_indices)
+        weights = None if per_class is None else per_class[y_indices]
         attributes = {"classes_": classes, "_target_type": type_of_target(y)}
-        return Targets(unit, encoded, n_outputs, y_indices, attributes, weights)
+        return Targets(unit, encoded, n_outputs, y_indices, attributes, weights, per_class)
 
     def _encode_multilabel(self, y, classes, continuing, incremental, dtype):
         """Indicator targets: one sigmoid unit per label, classes_ = 0..n_labels-1."""
@@ -224,9 +226,6 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         encoded = unit.targets(y, n_labels, dtype)
         attributes = {"classes_": labels, "_target_type": "multilabel-indicator"}
         return Targets(unit, encoded, n_labels, None, attributes)
-
-    def _class_weights(self, classes, y_indices):
-        return class_weights(self.class_weight, classes, y_indices)
 
     def _encode_validation_targets(self, y_val, targets, X_val):
         """``y_val`` encoded as the training targets (on X_val's device), and its class
@@ -257,9 +256,10 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
             )
         y_indices = np.searchsorted(classes, y_val)
         encoded = targets.output_unit.targets(y_indices, targets.n_outputs, np.float64)
-        return encoded.astype(numpy_dtype(targets.encoded.dtype)), self._class_weights(
-            classes, y_indices
-        )
+        # The class weights of training (for "balanced", y's class counts, not y_val's).
+        per_class = targets.class_weights
+        weights = None if per_class is None else per_class[y_indices]
+        return encoded.astype(numpy_dtype(targets.encoded.dtype)), weights
 
     def _encode_labels(self, y, classes, continuing, incremental):
         """Check the labels; return the classes and ``y`` as indices into them."""

@@ -60,12 +60,12 @@ def encode_labels(y, classes, fitted_classes, continuing, incremental, estimator
 
 
 def class_weights(class_weight, classes, y_indices):
-    """Each sample's weight from ``class_weight`` (None without), computed as
-    scikit-learn's SGDClassifier and LogisticRegression compute it."""
+    """The weight of each class from ``class_weight`` (None without), computed as
+    scikit-learn's SGDClassifier and LogisticRegression compute it ("balanced": from
+    the class counts of the training labels ``y_indices``)."""
     if class_weight is None:
         return None
-    per_class = compute_class_weight(class_weight, classes=classes, y=classes[y_indices])
-    return per_class[y_indices]
+    return compute_class_weight(class_weight, classes=classes, y=classes[y_indices])
 
 
 def checked_classes(classes):

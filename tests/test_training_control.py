@@ -103,6 +103,32 @@ def test_class_weight_weighs_the_validation_loss(iris_split):
     assert model.validation_loss_curve_[-1] == pytest.approx(expected, rel=1e-10)
 
 
+def test_balanced_validation_weights_are_those_of_the_training_labels():
+    # "balanced" is n_samples / (n_classes * bincount(y)) of the training y, as in
+    # scikit-learn; y_val's own class counts (here unbalanced) must not change it.
+    X, y = load_iris(return_X_y=True)
+    validation = np.r_[0:30, 50:55, 100:105]
+    train = np.setdiff1d(np.arange(150), validation)
+    model = make(SoftmaxGD, class_weight="balanced", max_iter=3)
+    with pytest.warns(ConvergenceWarning):
+        model.fit(X[train], y[train], X_val=X[validation], y_val=y[validation])
+    per_class = compute_sample_weight("balanced", y[train])[np.searchsorted(y[train], [0, 1, 2])]
+    y_val = y[validation]
+    expected = log_loss(y_val, model.predict_proba(X[validation]), sample_weight=per_class[y_val])
+    assert model.validation_loss_curve_[-1] == pytest.approx(expected, rel=1e-10)
+
+
+def test_balanced_class_weight_takes_a_y_val_without_some_class():
+    X, y = load_iris(return_X_y=True)
+    validation = np.r_[0:10, 50:60]  # no sample of class 2
+    train = np.setdiff1d(np.arange(150), validation)
+    model = make(SoftmaxGD, class_weight="balanced", max_iter=3)
+    with pytest.warns(ConvergenceWarning):
+        model.fit(X[train], y[train], X_val=X[validation], y_val=y[validation])
+    assert len(model.validation_loss_curve_) == 3
+    assert np.isfinite(model.validation_loss_curve_).all()
+
+
 def test_partial_fit_takes_class_weight_as_a_dict_only(iris_split):
     X, _, y, _ = iris_split
     with pytest.raises(ValueError, match="class_weight='balanced' is not supported for partial"):
