@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.utils.class_weight import compute_sample_weight
 
 from sknn import LogisticRegressionGD, MLPClassifierGD, SoftmaxGD
 from sknn._activations import ACTIVATIONS
@@ -170,6 +171,29 @@ def test_objective_and_gradients_defaults_to_the_fitted_parameters():
     )
     assert J == again
     assert gradients["coef_"].shape == model.coef_.shape
+
+
+@pytest.mark.parametrize("class_weight", [{0: 5.0, 1: 1.0, 2: 0.5}, "balanced"])
+def test_objective_and_gradients_weigh_by_class_weight(class_weight):
+    # J with class weights is J with each sample weighted by its class's weight, and
+    # it is the loss_ that L-BFGS reports at the fitted parameters.
+    model = SoftmaxGD(alpha=0.1, class_weight=class_weight, solver="lbfgs").fit(X, y3)
+    per_sample = compute_sample_weight(class_weight, y3)
+    J, gradients = objective_and_gradients(model, X, y3)
+    J_weighted, expected = objective_and_gradients(
+        SoftmaxGD(alpha=0.1),
+        X,
+        y3,
+        per_sample,
+        parameters={"coef_": model.coef_, "intercept_": model.intercept_},
+    )
+    assert J == pytest.approx(J_weighted, rel=1e-12)
+    assert J == pytest.approx(model.loss_, rel=1e-9)
+    for name, gradient in gradients.items():
+        np.testing.assert_allclose(gradient, expected[name], rtol=1e-10, atol=1e-14)
+    # (Away from the optimum, and from the zero start, where dJ/db is 0 for balanced weights.)
+    partly_trained = trained(SoftmaxGD(alpha=0.1, class_weight=class_weight), y3)
+    assert max(check_gradients(partly_trained, X, y3).values()) < TOLERANCE
 
 
 def test_objective_and_gradients_errors():

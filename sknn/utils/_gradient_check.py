@@ -45,7 +45,8 @@ class _FullBatch:
             model.classes_ = estimator.classes_
         incremental = fitted or classes is not None  # classes_ or classes, not y, name them
         targets = model._encode_targets(y, classes, fitted, incremental, np.float64)
-        sample_weight, indices = positive_weights(sample_weight, X)
+        # The class weights multiply the sample weights, as in training.
+        sample_weight, indices = positive_weights(sample_weight, X, targets.sample_weight)
         if indices is not None:
             X, sample_weight = X[indices], sample_weight[indices]
             targets = targets._replace(encoded=targets.encoded[indices])
