@@ -383,7 +383,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             X_val = validate_validation_data(self, X_val, X, fitted)
             encoded, class_weights = self._encode_validation_targets(y_val, targets, X_val)
             sample_weight_val, val_indices = positive_weights(
-                sample_weight_val, X_val, class_weights
+                sample_weight_val, X_val, class_weights, names=("sample_weight_val", "X_val")
             )
             return (
                 make_dataset(X, targets.encoded, sample_weight, indices),

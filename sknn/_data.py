@@ -89,16 +89,28 @@ def make_dataset(X, encoded, sample_weight, indices):
     return Dataset(X, encoded, normalise(sample_weight, indices), indices)
 
 
-def positive_weights(sample_weight, X, factor=None):
+def positive_weights(sample_weight, X, factor=None, names=("sample_weight", "X")):
     """Checked sample weights times ``factor`` (the class weights of each sample, or
     None), and the rows of positive weight (None when all are).
 
     A sample of weight zero contributes nothing to J: it is left out of the batches.
+    ``names`` name the weights and the data in error messages.
     """
     if sample_weight is None and factor is None:
         return None, None
+    shape = tuple(getattr(sample_weight, "shape", None) or np.shape(sample_weight))
+    if len(shape) == 1 and shape[0] != X.shape[0]:
+        raise ValueError(
+            f"{names[0]} has {shape[0]} entries, but {names[1]} has {X.shape[0]} samples: "
+            "give one weight per sample."
+        )
     sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
     if factor is not None:
+        # J does not change with the scale of the weights (normalise makes their mean 1):
+        # each factor is scaled to a largest value of 1 first, so that their product
+        # cannot overflow.
+        factor = factor / (largest_magnitude(factor) or 1.0)
+        sample_weight = sample_weight / (largest_magnitude(sample_weight) or 1.0)
         sample_weight = sample_weight * like(factor, sample_weight, sample_weight.dtype)
     positive = to_numpy(sample_weight > 0)  # (row indices live on the host)
     if not positive.any():

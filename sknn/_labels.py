@@ -65,7 +65,15 @@ def class_weights(class_weight, classes, y_indices):
     the class counts of the training labels ``y_indices``)."""
     if class_weight is None:
         return None
-    return compute_class_weight(class_weight, classes=classes, y=classes[y_indices])
+    per_class = compute_class_weight(class_weight, classes=classes, y=classes[y_indices])
+    wrong = ~(np.isfinite(per_class) & (per_class >= 0))
+    if wrong.any():
+        raise ValueError(
+            f"class_weight gives the classes {classes[wrong].tolist()} the weights "
+            f"{per_class[wrong].tolist()}: a class weight must be a finite number >= 0 (0 "
+            "leaves the class's samples out)."
+        )
+    return per_class
 
 
 def checked_classes(classes):

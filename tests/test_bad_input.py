@@ -39,6 +39,8 @@ keeps this list equal to ``CASES``):
 - negative_sample_weight
 - nan_sample_weight
 - sample_weight_of_wrong_length
+- sample_weight_val_of_wrong_length
+- negative_class_weight
 - all_zero_sample_weight
 - partial_fit_without_classes
 - partial_fit_classes_missing_a_label
@@ -407,8 +409,19 @@ def nan_sample_weight(Estimator):
 
 
 def sample_weight_of_wrong_length(Estimator):
-    with pytest.raises(ValueError, match=r"sample_weight.shape == \(29,\), expected \(30,\)"):
+    with pytest.raises(ValueError, match="sample_weight has 29 entries, but X has 30 samples"):
         make(Estimator).fit(X, y, sample_weight=np.ones(29))
+
+
+def sample_weight_val_of_wrong_length(Estimator):
+    with pytest.raises(ValueError, match="sample_weight_val has 4 entries, but X_val has 5 "):
+        make(Estimator).fit(X, y, X_val=X[:5], y_val=y[:5], sample_weight_val=np.ones(4))
+
+
+def negative_class_weight(Estimator):
+    for weight in (-1.0, np.inf):
+        with pytest.raises(ValueError, match=r"class_weight gives the classes \[0\] the weights"):
+            make(Estimator, class_weight={0: weight}).fit(X, y)
 
 
 def all_zero_sample_weight(Estimator):
@@ -625,6 +638,8 @@ CASES = {
         negative_sample_weight,
         nan_sample_weight,
         sample_weight_of_wrong_length,
+        sample_weight_val_of_wrong_length,
+        negative_class_weight,
         all_zero_sample_weight,
         partial_fit_without_classes,
         partial_fit_classes_missing_a_label,

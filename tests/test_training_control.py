@@ -80,6 +80,22 @@ def test_class_weight_multiplies_sample_weight(Estimator, iris_split):
         assert_allclose(a, b, rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("dtype, huge", [(np.float64, 1e308), (np.float32, 1e37)])
+def test_class_weight_times_a_huge_sample_weight_does_not_overflow(iris_split, dtype, huge):
+    # Only the ratios of the weights matter (they are normalised to mean 1): a finite
+    # sample weight times a class weight must not become inf on the way.
+    X, _, y, _ = iris_split
+    X = X.astype(dtype)
+    s = np.ones(len(y), dtype=dtype)
+    s[np.flatnonzero(y == 0)[:3]] = huge  # samples of the class of weight 100
+    class_weight = {0: 100.0, 1: 1.0, 2: 1.0}
+    both = make(SoftmaxGD, class_weight=class_weight, max_iter=3).fit(X, y, sample_weight=s)
+    scaled = (s / huge) * np.array([1.0, 0.01, 0.01])[y]
+    product = make(SoftmaxGD, max_iter=3).fit(X, y, sample_weight=scaled.astype(dtype))
+    assert_allclose(both.coef_, product.coef_, rtol=1e-5 if dtype == np.float32 else 1e-12)
+
+
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_balanced_weights_raise_the_minority_recall(Estimator, imbalanced):
     X_train, X_test, y_train, y_test = imbalanced
