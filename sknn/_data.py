@@ -98,8 +98,8 @@ def positive_weights(sample_weight, X, factor=None, names=("sample_weight", "X")
     """
     if sample_weight is None and factor is None:
         return None, None
-    shape = tuple(getattr(sample_weight, "shape", None) or np.shape(sample_weight))
-    if len(shape) == 1 and shape[0] != X.shape[0]:
+    shape = getattr(sample_weight, "shape", None)  # (other array-likes: scikit-learn's message)
+    if shape is not None and len(shape) == 1 and shape[0] != X.shape[0]:
         raise ValueError(
             f"{names[0]} has {shape[0]} entries, but {names[1]} has {X.shape[0]} samples: "
             "give one weight per sample."
