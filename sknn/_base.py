@@ -33,7 +33,7 @@ from ._input import targets_on_device, validate_training_data, validate_validati
 from ._interrupt import DeferredInterrupt
 from ._lbfgs import FTOL_MLP, run_lbfgs
 from ._objective import Objective
-from ._optimizers import OPTIMIZER_PARAMETERS, make_optimizer
+from ._optimizers import OPTIMIZER_PARAMETERS, SGD, make_optimizer
 from ._parameters import Parameters
 from ._primitives import copy_of, namespace, numpy_dtype
 from ._training import (
@@ -185,14 +185,17 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
                 f"scikit-learn; solver={self.solver!r} sets its own steps. Use "
                 "learning_rate='constant' with it, or solver='sgd'."
             )
-        if self.solver == "sgd" and 2 * self.learning_rate_init * self.alpha >= 1:
-            product = 2 * self.learning_rate_init * self.alpha
+        product = 2 * self.learning_rate_init * self.alpha
+        limit = SGD.stable_step_limit(self.momentum, self.nesterovs_momentum)
+        if self.solver == "sgd" and product >= limit:
             raise ValueError(
-                f"2 * learning_rate_init * alpha = {product:.3g} >= 1: each SGD step would "
-                "carry every weight past zero (the penalty's part of the step is "
-                "w <- (1 - 2 eta alpha) w), and training would diverge. Lower "
-                f"learning_rate_init below 1 / (2 alpha) = {1 / (2 * self.alpha):.3g}, "
-                "lower alpha, or use solver='adam' or 'lbfgs', which take any alpha."
+                f"2 * learning_rate_init * alpha = {product:.3g}, at or above {limit:.3g}: "
+                f"with momentum={self.momentum:g}"
+                f"{' (Nesterov)' if self.nesterovs_momentum and self.momentum else ''}, "
+                "SGD's steps on the penalty alpha ||W||^2 alone grow the weights instead of "
+                "shrinking them, so training cannot converge. Lower learning_rate_init "
+                f"below {limit / (2 * self.alpha):.3g}, lower alpha, or use solver='adam' "
+                "or 'lbfgs', which take any alpha."
             )
         if self.solver == "lbfgs" and getattr(self, "dropout", 0) > 0:
             raise ValueError(

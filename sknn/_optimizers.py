@@ -96,6 +96,26 @@ class SGD:
         else:
             params += v  # w <- w + v
 
+    @staticmethod
+    def stable_step_limit(momentum, nesterov):
+        """The bound on ``h = eta * lambda`` below which these steps converge on a
+        quadratic ``lambda w^2 / 2`` (the penalty alone is one, with ``lambda = 2 alpha``).
+
+        There ``g = lambda w``, and a step is a linear map of ``(w, v)``, which
+        converges when both roots ``z`` of its characteristic polynomial lie inside
+        the unit circle::
+
+            classical: z^2 - (1 + mu - h) z + mu = 0           iff  0 < h < 2 (1 + mu)
+            Nesterov:  z^2 - (1 + mu - h (1 + mu)) z + mu (1 - h) = 0
+                                                   iff  0 < h < 2 (1 + mu) / (1 + 2 mu)
+
+        (the Jury conditions ``|c| < 1`` and ``|b| < 1 + c`` for ``z^2 - b z + c``).
+        Without momentum both are plain SGD, ``w <- (1 - h) w``: ``h < 2``.
+        """
+        if nesterov:
+            return 2 * (1 + momentum) / (1 + 2 * momentum)
+        return 2 * (1 + momentum)
+
     def epoch_ends(self, n_samples_seen):
         """After each epoch: "invscaling" sets ``eta = eta_0 / (t + 1) ** power_t``."""
         if self.schedule == "invscaling":

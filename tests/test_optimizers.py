@@ -41,6 +41,25 @@ def test_sgd_follows_its_update_rule(momentum, nesterov, dtype):
     assert params.dtype == dtype and optimizer.velocity.dtype == dtype
 
 
+@pytest.mark.parametrize("momentum", [0.0, 0.5, 0.9, 0.99])
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_stable_step_limit_separates_shrinking_from_growing(momentum, nesterov):
+    # On J = lambda w^2 / 2 (g = lambda w), steps with eta lambda just below the limit
+    # shrink w, just above it grow it.
+    limit = SGD.stable_step_limit(momentum, nesterov)
+    lam = 1.0
+    for factor, shrinks in [(0.97, True), (1.03, False)]:
+        eta = factor * limit / lam
+        optimizer = SGD(np.zeros(1), eta, eta, momentum, nesterov)
+        w = np.ones(1)
+        for _ in range(3000):
+            optimizer.step(w, lam * w)
+            if abs(w[0]) > 1e3:  # grown (before it overflows)
+                break
+        assert (abs(w[0]) < 1e-3) == shrinks, (factor, w[0])
+        assert (abs(w[0]) > 1e3) == (not shrinks), (factor, w[0])
+
+
 @pytest.mark.parametrize(
     "make",
     [

@@ -15,6 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 
 from sknn import LogisticRegressionGD, MLPClassifierGD, SoftmaxGD
+from sknn._optimizers import SGD
 from sknn.utils import check_gradients
 
 
@@ -140,8 +141,29 @@ def test_every_method_works_when_floating_point_warnings_raise(Estimator, iris):
 # ---------------------------------------------------------------- 5. a large penalty
 def test_an_overshooting_penalty_step_is_refused_with_its_product(iris):
     X, y = iris
-    with pytest.raises(ValueError, match=r"2 \* learning_rate_init \* alpha = 1e\+04 >= 1"):
+    with pytest.raises(ValueError, match=r"2 \* learning_rate_init \* alpha = 1e\+04, at or above"):
         SoftmaxGD(alpha=5e4, learning_rate_init=0.1).fit(X, y)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize(
+    "momentum, nesterov", [(0.0, True), (0.5, False), (0.9, True), (0.9, False)]
+)
+def test_a_penalty_step_is_refused_exactly_where_it_cannot_converge(iris, momentum, nesterov):
+    # Below the limit the weights of an input that is always 0 (where only the penalty
+    # acts) decay; at 1.02 times the limit they would grow, and the fit is refused.
+    X, y = iris
+    X = np.c_[X, np.zeros(len(X))]
+    limit = SGD.stable_step_limit(momentum, nesterov)
+    settings = dict(learning_rate_init=0.01, momentum=momentum, nesterovs_momentum=nesterov)
+    alpha = 0.98 * limit / (2 * 0.01)
+    model = MLPClassifierGD((4,), alpha=alpha, max_iter=200, random_state=0, **settings)
+    start = MLPClassifierGD((4,), alpha=alpha, max_iter=1, random_state=0, **settings)
+    start.partial_fit(X, y, classes=[0, 1, 2])  # (the initial weights, one epoch in)
+    model.fit(X, y)
+    assert np.abs(model.coefs_[0][-1]).max() < 1e-3 * np.abs(start.coefs_[0][-1]).max()
+    with pytest.raises(ValueError, match="SGD's steps on the penalty alpha"):
+        model.set_params(alpha=1.02 * limit / (2 * 0.01)).fit(X, y)
 
 
 @pytest.mark.parametrize("solver, largest", [("adam", 1e-2), ("lbfgs", 1e-5)])

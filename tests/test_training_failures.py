@@ -162,7 +162,7 @@ def diverging(Estimator, **params):
     """learning_rate_init=1e6 on unscaled data, with nothing to stop it early.
 
     (No penalty: with alpha > 0 so large a step is refused before training, see
-    test_a_penalty_step_that_overshoots_is_refused.)
+    test_parity.py::test_a_penalty_step_is_refused_exactly_where_it_cannot_converge.)
     """
     return make(
         Estimator,
