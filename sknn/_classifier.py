@@ -18,7 +18,13 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from ._base import BaseGradientDescent
-from ._labels import check_label_types, checked_classes, class_weights, encode_labels
+from ._labels import (
+    check_indicator,
+    check_label_types,
+    checked_classes,
+    class_weights,
+    encode_labels,
+)
 from ._losses import MULTILABEL, OUTPUT_UNITS
 from ._primitives import float_dtypes, like, namespace, numpy_dtype, to_numpy
 
@@ -175,6 +181,8 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         return MULTILABEL if multilabel else OUTPUT_UNITS[self._output]
 
     def _encode_targets(self, y, classes, continuing, incremental, dtype):
+        if sp.issparse(y):  # a sparse label indicator (multi-label), as scikit-learn takes
+            y = y.toarray()
         y = to_numpy(y)  # labels are encoded on the host, whatever X's namespace
         classes = to_numpy(classes) if hasattr(classes, "__array_namespace__") else classes
         if y.ndim == 2 and type_of_target(y) == "multilabel-indicator":
@@ -203,13 +211,26 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
 
     def _encode_multilabel(self, y, classes, continuing, incremental, dtype):
         """Indicator targets: one sigmoid unit per label, classes_ = 0..n_labels-1."""
+        check_indicator(y, "y")
         n_labels = y.shape[1]
         labels = np.arange(n_labels)
+        if continuing and self._target_type != "multilabel-indicator":
+            raise ValueError(
+                "This model was fitted on 1-d class labels, and y is a multi-label "
+                "indicator: continue it with the same kind of y, or fit from scratch "
+                "(warm_start=False)."
+            )
         if continuing and not np.array_equal(to_numpy(self.classes_), labels):
             raise ValueError(
                 f"y has {n_labels} labels, but this model was fitted on "
                 f"{len(self.classes_)}: continue it with the same labels."
             )
+        if continuing and incremental and classes is not None:
+            if not np.array_equal(checked_classes(classes), labels):
+                raise ValueError(
+                    f"classes={checked_classes(classes).tolist()} is not the same as on the "
+                    f"first call to partial_fit, {labels.tolist()}."
+                )
         if incremental and not continuing:
             if classes is None or not np.array_equal(checked_classes(classes), labels):
                 raise ValueError(
@@ -235,11 +256,15 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
 
     def _encode_validation_labels(self, y_val, targets, X_val):
         if targets.output_unit is MULTILABEL:
-            y_val = check_array(y_val, dtype=None)
-            if y_val.shape != (X_val.shape[0], targets.n_outputs):
+            y_val = check_array(y_val, accept_sparse=True, dtype=None)
+            y_val = y_val.toarray() if sp.issparse(y_val) else y_val
+            check_indicator(y_val, "y_val")
+            indicator = type_of_target(y_val) == "multilabel-indicator"
+            if not indicator or y_val.shape != (X_val.shape[0], targets.n_outputs):
                 raise ValueError(
-                    f"y_val must be an indicator of {targets.n_outputs} labels for the "
-                    f"{X_val.shape[0]} samples of X_val; got shape {y_val.shape}."
+                    f"y_val must be a 0/1 indicator of {targets.n_outputs} labels for the "
+                    f"{X_val.shape[0]} samples of X_val; got {type_of_target(y_val)!r} "
+                    f"targets of shape {y_val.shape}."
                 )
             return targets.output_unit.targets(
                 y_val, targets.n_outputs, targets.encoded.dtype

@@ -76,6 +76,17 @@ def class_weights(class_weight, classes, y_indices):
     return per_class
 
 
+def check_indicator(Y, name):
+    """Refuse a multi-label indicator whose entries are not all 0 or 1 (scikit-learn's
+    ``type_of_target`` calls any two-valued integer matrix an indicator)."""
+    values = np.unique(Y)
+    if not np.isin(values, [0, 1]).all():
+        raise ValueError(
+            f"{name} is a 2-d indicator of labels (multi-label), whose entries must be 0 or "
+            f"1; got the values {values.tolist()}."
+        )
+
+
 def checked_classes(classes):
     """``partial_fit``'s ``classes``, sorted and unique; a set is taken too."""
     if isinstance(classes, set | frozenset):  # no order, but a fine collection of labels

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_breast_cancer, load_iris, make_multilabel_classification
 from sklearn.exceptions import ConvergenceWarning
@@ -87,6 +88,46 @@ def test_multilabel_partial_fit_and_errors(multilabel):
         MLPClassifierGD(class_weight="balanced").fit(X, Y)
     with pytest.raises(ValueError, match="not 'multiclass-multioutput' targets"):
         MLPClassifierGD().fit(X, Y * np.array([1, 2, 3]))
+    # Later calls check classes as the first did, as for 1-d labels.
+    with pytest.raises(ValueError, match=r"classes=\[5, 6, 7\] is not the same as on the first"):
+        model.partial_fit(X, Y, classes=[5, 6, 7])
+    model.partial_fit(X, Y, classes=[0, 1, 2])
+    # Two-valued matrices other than 0/1 (scikit-learn's type_of_target calls them
+    # indicators too) would make the cross-entropy unbounded: refused, y and y_val.
+    for not_01 in (Y * 2, Y - 1):
+        with pytest.raises(ValueError, match=r"y is a 2-d indicator .* must be 0 or 1"):
+            MLPClassifierGD().fit(X, not_01)
+        with pytest.raises(ValueError, match=r"y_val is a 2-d indicator .* must be 0 or 1"):
+            MLPClassifierGD().fit(X, Y, X_val=X[:5], y_val=not_01[:5])
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("Estimator", [MLPClassifierGD, LogisticRegressionGD])
+def test_a_model_of_class_labels_is_not_continued_on_multilabel_targets(multilabel, Estimator):
+    # As scikit-learn's MLPClassifier: "The object was not fitted with multilabel input."
+    # Here y has as many columns as there are classes, so only the kind of y differs.
+    X, Y = multilabel
+    y = Y.argmax(axis=1)
+    message = "This model was fitted on 1-d class labels, and y is a multi-label indicator"
+    warm = Estimator(warm_start=True, max_iter=3, random_state=0).fit(X, y)
+    coef = np.copy(warm._fitted_parameters()[0][0])
+    with pytest.raises(ValueError, match=message):
+        warm.fit(X, Y)
+    assert_array_equal(warm._fitted_parameters()[0][0], coef)  # the fit is kept
+    incremental = Estimator(random_state=0).partial_fit(X, y, classes=[0, 1, 2])
+    with pytest.raises(ValueError, match=message):
+        incremental.partial_fit(X, Y)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_sparse_label_indicator_is_taken_as_the_dense_one(multilabel):
+    # scikit-learn's MLPClassifier takes a sparse indicator y too.
+    X, Y = multilabel
+    dense = MLPClassifierGD((4,), max_iter=5, random_state=0).fit(X, Y, X_val=X[:20], y_val=Y[:20])
+    sparse = MLPClassifierGD((4,), max_iter=5, random_state=0)
+    sparse.fit(X, sp.csr_matrix(Y), X_val=X[:20], y_val=sp.csr_matrix(Y[:20]))
+    assert_array_equal(sparse.predict_proba(X), dense.predict_proba(X))
+    assert sparse.validation_loss_curve_ == dense.validation_loss_curve_
 
 
 def test_logistic_regression_multilabel_is_one_binary_problem_per_label(multilabel):
