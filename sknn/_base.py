@@ -27,7 +27,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from ._callbacks import CallbackSupportMixin, FitTasks, batches_per_epoch
-from ._data import check_range, make_dataset, positive_weights
+from ._data import check_range, finite_bound, make_dataset, positive_weights
 from ._fitted import history_attributes, publish
 from ._input import targets_on_device, validate_training_data, validate_validation_data
 from ._interrupt import DeferredInterrupt
@@ -254,6 +254,8 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             X, targets, sample_weight, indices, incremental, validation, fitted
         )
         check_range(data_bound, params.flat)
+        if validation is not None:  # X_val of the user: gathered in the model's dtype too
+            check_range(finite_bound(validation_set.X), params.flat, "X_val")
         lbfgs = self.solver == "lbfgs"
         settings = Settings(
             max_epochs=1 if incremental else self.max_iter,

@@ -167,14 +167,16 @@ def finite_bound(X):
     return max(abs(low), abs(high))
 
 
-def check_range(data_bound, params):
-    """Refuse data that the parameters' dtype cannot hold (a float32 model, float64 X).
+def check_range(data_bound, params, name="X"):
+    """Refuse data that the parameters' dtype cannot hold (a float32 model, float64 X
+    or X_val, named ``name``).
 
     ``data_bound`` is ``max |x|`` (:func:`finite_bound`).
     """
     if data_bound > largest(params):
         raise ValueError(
-            f"X holds values up to {data_bound:.3g}, beyond the range of {params.dtype} "
-            f"(at most {largest(params):.3g}) in which this model was fitted. Scale "
-            "the features, or fit from scratch (warm_start=False) to train in float64."
+            f"{name} holds values up to {data_bound:.3g}, beyond the range of "
+            f"{params.dtype} (at most {largest(params):.3g}) in which this model is "
+            "fitted. Scale the features, or train in float64: float64 X, and a fit from "
+            "scratch (warm_start=False) for a model fitted in float32."
         )

@@ -224,6 +224,15 @@ def test_a_float32_model_refuses_float64_data_beyond_its_range(iris):
     with pytest.raises(ValueError, match=r"beyond the range of float32"):
         model.partial_fit(huge, y)
     assert_array_equal(model.coef_, before)
+    # Validation data too: cast to float32 it would be infinite, its loss NaN, and early
+    # stopping would keep the untrained start.
+    X_val = X[:20].copy()
+    X_val[0, 0] = 1e39
+    for settings in (dict(), dict(early_stopping=True)):
+        with pytest.raises(ValueError, match=r"X_val holds values up to 1e\+39, beyond the"):
+            SoftmaxGD(max_iter=2, **settings).fit(
+                X.astype(np.float32), y, X_val=X_val, y_val=y[:20]
+            )
 
 
 # ---------------------------------------------------------------- 5. memory: no copy of X
