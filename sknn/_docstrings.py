@@ -93,7 +93,8 @@ solver : {"sgd", "adam", "lbfgs"}, default="sgd"
         the loss curves, and costs nothing more): "train_score", the accuracy on
         the training data after each epoch (one extra forward pass per epoch), in
         ``train_scores_``; "batch_loss", the objective of each mini-batch against
-        the time step, in ``batch_loss_curve_``. Both are kept with the fitted model
+        the time step, in ``batch_loss_curve_`` (with solver="lbfgs" an iteration is
+        an epoch, and all the training data its batch). Both are kept with the fitted model
         (and drawn by ``TrainingCurveDisplay``); for any other score, or a progress
         bar, set scikit-learn's callbacks (``set_callbacks(ScoringMonitor(...))``,
         ``ProgressBar()``, scikit-learn 1.9 and later).

@@ -79,17 +79,23 @@ def run_lbfgs(
         start = time.perf_counter()
         params.flat[...] = intermediate_result.x
         last_iterate[...] = params.flat
-        validated = None
+        validated = train_score = None
         if validation is not None:
             validated = evaluate(
                 objective, params.weights, params.intercepts, validation_batches, workspace
             )
+        if settings.record_train_score:
+            _, train_score = evaluate(
+                objective, params.weights, params.intercepts, batches, workspace
+            )
         with interrupt.critical():
             _, is_best = state.record_epoch(
-                float(intermediate_result.fun), 0, settings.tol, validated, watch=watch
+                float(intermediate_result.fun), 0, settings.tol, validated, train_score, watch
             )
             if watch and is_best:
                 best[...] = params.flat
+            if settings.record_batch_loss:  # the batch of L-BFGS: all the training data
+                state.batch_loss_curve.append(float(intermediate_result.fun))
         if settings.verbose:
             print_progress(state, time.perf_counter() - start)
         stop_requested = tasks.epoch_ends()

@@ -292,3 +292,15 @@ def test_monitor_records_training_accuracy_and_batch_losses(Estimator, digits):
     np.testing.assert_allclose(np.mean(model.batch_loss_curve_[-3:]), model.loss_curve_[-1])
     plain = make(Estimator, max_iter=3).fit(X, y)
     assert plain.train_scores_ is None and plain.batch_loss_curve_ is None
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_monitor_with_lbfgs_records_each_iteration(Estimator, digits):
+    # An iteration of L-BFGS is its epoch, and all the training data its one batch.
+    X, y = digits
+    model = make(Estimator, solver="lbfgs", monitor=["train_score", "batch_loss"], max_iter=4)
+    with pytest.warns(ConvergenceWarning):
+        model.fit(X, y)
+    assert len(model.train_scores_) == model.n_iter_ == 4
+    assert model.train_scores_[-1] == pytest.approx(model.score(X, y))
+    assert model.batch_loss_curve_ == model.loss_curve_
