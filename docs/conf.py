@@ -66,7 +66,7 @@ toc_object_entries_show_parents = "hide"
 # -- intersphinx -----------------------------------------------------------------
 # Names of Python, SciPy and scikit-learn objects link to their documentation.
 # Neither CI nor a reader offline can fetch inventories, so these three are shipped
-# in _inventories/ (from Debian 12's documentation packages; README.md there says
+# in _inventories/ (from Debian's documentation packages; README.md there says
 # which and how to refresh them), and their links point to the documentation of the
 # versions they describe, so that every link target exists. NumPy and matplotlib
 # have no such package: their names stay plain text offline. A build with a network
@@ -84,7 +84,7 @@ else:
     intersphinx_mapping = {
         "python": ("https://docs.python.org/3.11/", "_inventories/python-3.11.inv"),
         "scipy": ("https://docs.scipy.org/doc/scipy-1.10.1/", "_inventories/scipy-1.10.1.inv"),
-        "sklearn": ("https://scikit-learn.org/1.2/", "_inventories/scikit-learn-1.2.1.inv"),
+        "sklearn": ("https://scikit-learn.org/1.4/", "_inventories/scikit-learn-1.4.2.inv"),
     }
 
 # -- sphinx-gallery --------------------------------------------------------------

@@ -6,10 +6,10 @@ Binary logistic regression: odd against even digits
 A single sigmoid unit, :class:`~sknn.LogisticRegressionGD`, learns to tell the
 odd handwritten digits from the even ones. No straight cut through the 64 pixel
 values separates the two classes (the same model tells any two single digits
-apart, 2 from 3 say, on 97 % or more of held-out images, which leaves the curves
+apart, 2 from 3 say, on about 95 % or more of held-out images, which leaves the curves
 nothing to show), so the model keeps making mistakes and can overfit. Training records the loss and the
 accuracy of every epoch; early stopping holds out a fifth of the training data,
-stops when its loss has not improved for ``n_iter_no_change`` epochs and restores
+stops when its loss has not improved for more than ``n_iter_no_change`` epochs and restores
 the parameters of the best epoch.
 """
 

@@ -4,7 +4,7 @@ The penalty sweep: accuracy against alpha
 =========================================
 
 How strong should the L2 penalty :math:`\\alpha \\|W\\|^2` be? We sweep ``alpha``
-over six orders of magnitude for :class:`~sknn.SoftmaxGD` on the digits and draw
+over five orders of magnitude (1e-5 to 1) for :class:`~sknn.SoftmaxGD` on the digits and draw
 
 - the training and cross-validated accuracy against ``alpha`` with scikit-learn's
   :class:`~sklearn.model_selection.ValidationCurveDisplay`: too small a penalty

@@ -13,7 +13,7 @@ independent computation: central finite differences,
 
 :func:`sknn.utils.check_gradients` does this for every parameter of an estimator
 and returns, per parameter array, the largest error relative to the size of the
-gradient: around 1e-8 or below when the derivation and the code agree, of order 1
+gradient: around 1e-6 or below when the derivation and the code agree, of order 1
 when a formula is wrong.
 
 This example checks the built-in activations, then shows how to verify a new one,

@@ -10,7 +10,7 @@ the flat parameter vector ``w`` and the gradient ``g = dJ/dw`` of the objective 
 Every update is a few in-place NumPy operations on whole vectors: one step costs a few
 passes over the parameters, however many layers there are. (Not SciPy's BLAS ``axpy``:
 pip's SciPy brings its own OpenBLAS, whose threads, spinning beside NumPy's, made a
-two-thread fit of the MLP 40 times slower; see docs/performance.rst.)
+two-thread fit of the MLP many times slower; see docs/performance.rst.)
 """
 
 import math

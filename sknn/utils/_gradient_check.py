@@ -222,7 +222,7 @@ def check_gradients(
     of that array's gradient, ``scale = max_i max(|g_i|, |g_i^numeric|)``. As
     rounding limits finite differences to about ``1e-16 |J| / epsilon``, the scale
     is at least ``1e-4 max(|J|, 1)``: a gradient that is (nearly) zero is compared
-    in absolute terms. Values near 1e-8 or below (in float64) mean the derivation
+    in absolute terms. Values near 1e-6 or below (in float64) mean the derivation
     and the code agree; a wrong formula gives errors of order 1.
 
     Parameters
