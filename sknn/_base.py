@@ -268,7 +268,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             record_train_score="train_score" in self._monitored(),
             record_batch_loss="batch_loss" in self._monitored(),
             advice=divergence_advice(
-                data_bound, self.solver, self.learning_rate_init, self.momentum
+                data_bound, self.solver, self.learning_rate_init, self.momentum, self.alpha
             ),
         )
         epochs_before = state.n_iter

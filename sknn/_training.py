@@ -324,7 +324,7 @@ def raise_diverged(epoch, advice):
     )
 
 
-def divergence_advice(data_bound, solver, learning_rate_init, momentum):
+def divergence_advice(data_bound, solver, learning_rate_init, momentum, alpha=0.0):
     """What to do about a divergence, by its likely cause.
 
     Features far from unit scale make every step too large for them (the gradient of a
@@ -336,7 +336,10 @@ def divergence_advice(data_bound, solver, learning_rate_init, momentum):
             "StandardScaler), or lower learning_rate_init."
         )
     if solver == "lbfgs":
-        return "Check the data for extreme values, or raise alpha."
+        return (
+            f"Check the data for extreme values, and alpha (now {alpha:g}): too small a "
+            "penalty lets the weights grow without bound, too large a one overflows."
+        )
     advice = f"Lower learning_rate_init (now {learning_rate_init:g})"
     if solver == "sgd" and momentum > 0:
         advice += f" or momentum (now {momentum:g})"

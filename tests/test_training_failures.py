@@ -209,6 +209,14 @@ def test_divergence_stops_at_once_with_a_clear_error(Estimator, monkeypatch):
 # training state, so the diverging rate is set before the first fit.
 
 
+def test_an_lbfgs_divergence_from_an_extreme_alpha_names_alpha():
+    from sknn import MLPClassifierGD
+
+    X, y = np.random.RandomState(0).normal(size=(30, 3)), np.arange(30) % 3
+    with pytest.raises(FloatingPointError, match=r"and alpha \(now 1e\+300\): too small"):
+        MLPClassifierGD((4,), solver="lbfgs", alpha=1e300, max_iter=5).fit(X, y)
+
+
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
 def test_divergence_in_warm_start_keeps_the_previous_fit(Estimator):
     model = quiet_fit(diverging(Estimator, max_iter=1), X, y)  # one epoch: still finite
