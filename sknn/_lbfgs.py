@@ -23,7 +23,7 @@ import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
 from ._data import BatchGatherer
-from ._training import Outcome, evaluate, print_progress, raise_diverged
+from ._training import Outcome, epoch_scores, print_progress, raise_diverged
 
 #: Rows per batch of a full-batch evaluation: large enough for efficient products,
 #: small enough that the network's activations of a batch stay small.
@@ -79,15 +79,9 @@ def run_lbfgs(
         start = time.perf_counter()
         params.flat[...] = intermediate_result.x
         last_iterate[...] = params.flat
-        validated = train_score = None
-        if validation is not None:
-            validated = evaluate(
-                objective, params.weights, params.intercepts, validation_batches, workspace
-            )
-        if settings.record_train_score:
-            _, train_score = evaluate(
-                objective, params.weights, params.intercepts, batches, workspace
-            )
+        validated, train_score = epoch_scores(
+            objective, params, validation_batches, batches, settings, workspace
+        )
         with interrupt.critical():
             _, is_best = state.record_epoch(
                 float(intermediate_result.fun), 0, settings.tol, validated, train_score, watch

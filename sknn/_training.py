@@ -108,6 +108,20 @@ def evaluate(objective, weights, intercepts, batches, workspace):
     return loss / n_samples, correct / total_weight
 
 
+def epoch_scores(objective, params, validation_batches, train_batches, settings, workspace):
+    """What an epoch's books record at ``params`` besides the training loss: the
+    validation loss and accuracy (None without validation data), and the training
+    accuracy (None unless ``settings.record_train_score``)."""
+    validated = train_score = None
+    if validation_batches is not None:
+        weights, intercepts = params.weights, params.intercepts
+        validated = evaluate(objective, weights, intercepts, validation_batches, workspace)
+    if settings.record_train_score:
+        weights, intercepts = params.weights, params.intercepts
+        _, train_score = evaluate(objective, weights, intercepts, train_batches, workspace)
+    return validated, train_score
+
+
 def run_epochs(
     objective, optimizer, params, state, train, validation, settings, rng, interrupt, tasks
 ):
@@ -184,15 +198,9 @@ def run_epochs(
             if last_epoch is not None:
                 last_epoch[...] = params.flat  # finite: where Ctrl+C falls back to
             loss = accumulated_loss / train.n_samples
-            validated = train_score = None
-            if validation is not None:
-                validated = evaluate(
-                    objective, params.weights, params.intercepts, validation_batches, workspace
-                )
-            if settings.record_train_score:
-                _, train_score = evaluate(
-                    objective, params.weights, params.intercepts, batches, workspace
-                )
+            validated, train_score = epoch_scores(
+                objective, params, validation_batches, batches, settings, workspace
+            )
             with interrupt.critical():  # the epoch's books are written whole, or not at all
                 _, is_best = state.record_epoch(
                     loss, train.n_samples, settings.tol, validated, train_score, watch
