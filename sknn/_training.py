@@ -116,6 +116,14 @@ def epoch_scores(objective, params, validation_batches, train_batches, settings,
     if validation_batches is not None:
         weights, intercepts = params.weights, params.intercepts
         validated = evaluate(objective, weights, intercepts, validation_batches, workspace)
+        if not math.isfinite(validated[0]):  # (no epoch would be "best": refuse, not guess)
+            raise FloatingPointError(
+                "The loss on the validation data is NaN or infinite: the model's outputs "
+                "overflow on it, though training is finite. If X_val holds values far "
+                "larger than X, scale it as X was scaled (for example with the same "
+                "fitted StandardScaler). An estimator fitted before this call keeps the "
+                "parameters it had."
+            )
     if settings.record_train_score:
         weights, intercepts = params.weights, params.intercepts
         _, train_score = evaluate(objective, weights, intercepts, train_batches, workspace)

@@ -235,6 +235,20 @@ def test_a_float32_model_refuses_float64_data_beyond_its_range(iris):
             )
 
 
+@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
+def test_validation_data_on_which_the_outputs_overflow_is_refused(iris, solver):
+    # In float32's range, but far beyond the training data: the MLP's logits overflow,
+    # the validation loss is NaN, and early stopping would keep the untrained start.
+    X, y = iris
+    X = X.astype(np.float32)
+    X_val = X[:20].copy()
+    X_val[0] = 3e38
+    model = MLPClassifierGD(max_iter=5, early_stopping=True, solver=solver, random_state=0)
+    with pytest.raises(FloatingPointError, match="The loss on the validation data is NaN or"):
+        model.fit(X, y, X_val=X_val, y_val=y[:20])
+    assert not hasattr(model, "coefs_")
+
+
 # ---------------------------------------------------------------- 5. memory: no copy of X
 def peak_during(function):
     """The peak of memory allocated (tracemalloc: NumPy's arrays included) by a call."""
