@@ -254,7 +254,8 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             X, targets, sample_weight, indices, incremental, validation, fitted
         )
         check_range(data_bound, params.flat)
-        if validation is not None:  # X_val of the user: gathered in the model's dtype too
+        if validation is not None and validation_set.X.dtype != params.flat.dtype:
+            # X_val of the user, in a wider dtype: gathered in the model's dtype too.
             check_range(finite_bound(validation_set.X), params.flat, "X_val")
         lbfgs = self.solver == "lbfgs"
         settings = Settings(

@@ -225,14 +225,14 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
                 f"y has {n_labels} labels, but this model was fitted on "
                 f"{len(self.classes_)}: continue it with the same labels."
             )
-        if continuing and incremental and classes is not None:
-            if not np.array_equal(checked_classes(classes), labels):
-                raise ValueError(
-                    f"classes={checked_classes(classes).tolist()} is not the same as on the "
-                    f"first call to partial_fit, {labels.tolist()}."
-                )
+        given = None if classes is None else checked_classes(classes)
+        if continuing and incremental and given is not None and not np.array_equal(given, labels):
+            raise ValueError(
+                f"classes={given.tolist()} is not the same as on the first call to "
+                f"partial_fit, {labels.tolist()}."
+            )
         if incremental and not continuing:
-            if classes is None or not np.array_equal(checked_classes(classes), labels):
+            if given is None or not np.array_equal(given, labels):
                 raise ValueError(
                     "For multi-label targets, classes must be the label columns of y, "
                     f"0 to {n_labels - 1}: pass classes=range({n_labels}) on the first call "
@@ -259,12 +259,10 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
             y_val = check_array(y_val, accept_sparse=True, dtype=None)
             y_val = y_val.toarray() if sp.issparse(y_val) else y_val
             check_indicator(y_val, "y_val")
-            indicator = type_of_target(y_val) == "multilabel-indicator"
-            if not indicator or y_val.shape != (X_val.shape[0], targets.n_outputs):
+            if y_val.shape != (X_val.shape[0], targets.n_outputs):
                 raise ValueError(
                     f"y_val must be a 0/1 indicator of {targets.n_outputs} labels for the "
-                    f"{X_val.shape[0]} samples of X_val; got {type_of_target(y_val)!r} "
-                    f"targets of shape {y_val.shape}."
+                    f"{X_val.shape[0]} samples of X_val; got shape {y_val.shape}."
                 )
             return targets.output_unit.targets(
                 y_val, targets.n_outputs, targets.encoded.dtype

@@ -112,9 +112,9 @@ def epoch_scores(objective, params, validation_batches, train_batches, settings,
     """What an epoch's books record at ``params`` besides the training loss: the
     validation loss and accuracy (None without validation data), and the training
     accuracy (None unless ``settings.record_train_score``)."""
+    weights, intercepts = params.weights, params.intercepts
     validated = train_score = None
     if validation_batches is not None:
-        weights, intercepts = params.weights, params.intercepts
         validated = evaluate(objective, weights, intercepts, validation_batches, workspace)
         if not math.isfinite(validated[0]):  # (no epoch would be "best": refuse, not guess)
             raise FloatingPointError(
@@ -125,7 +125,6 @@ def epoch_scores(objective, params, validation_batches, train_batches, settings,
                 "parameters it had."
             )
     if settings.record_train_score:
-        weights, intercepts = params.weights, params.intercepts
         _, train_score = evaluate(objective, weights, intercepts, train_batches, workspace)
     return validated, train_score
 
