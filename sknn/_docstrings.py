@@ -153,14 +153,18 @@ classes_ : ndarray of shape (n_classes,)
     validation_loss_curve_ : list of float or None
         Validation cross-entropy (without the penalty, unlike ``loss_curve_``) after
         each epoch, on ``X_val`` or on the ``validation_fraction`` held out for early
-        stopping; None without validation data.
+        stopping; None without validation data. Entry k is epoch k + 1 of
+        ``loss_curve_``: an epoch of a warm start without validation data is NaN
+        (``np.nanargmin`` finds the best epoch).
 
     validation_scores_ : list of float or None
-        Validation accuracy after each epoch; None without validation data.
+        Validation accuracy after each epoch, NaN where ``validation_loss_curve_``
+        is; None without validation data.
 
     train_scores_ : list of float or None
         Training accuracy after each epoch, when ``monitor`` asks for
-        "train_score"; else None.
+        "train_score" (NaN for the epochs of an earlier warm start that did not);
+        else None.
 
     batch_loss_curve_ : list of float or None
         Objective of each mini-batch, when ``monitor`` asks for "batch_loss";

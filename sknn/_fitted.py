@@ -1,5 +1,7 @@
 """The fitted attributes of a fit's books, and their publication in one step."""
 
+import copy
+
 
 def history_attributes(state, epochs, incremental, validating, monitored, early_stopping):
     """The fitted attributes of the books (``TrainingState``), and the books themselves.
@@ -36,8 +38,9 @@ def history_attributes(state, epochs, incremental, validating, monitored, early_
         ),
         "train_scores_": list(state.train_scores) if "train_score" in monitored else None,
         "batch_loss_curve_": list(state.batch_loss_curve) if "batch_loss" in monitored else None,
-        # Plain numbers, lists and arrays only, so that skops can load it safely.
-        "_training_state": vars(state).copy(),
+        # Plain numbers, lists and arrays only, so that skops can load it safely; a
+        # copy, as training goes on with the books (a callback keeps each snapshot).
+        "_training_state": copy.deepcopy(vars(state)),
     }
 
 

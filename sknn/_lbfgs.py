@@ -78,7 +78,6 @@ def run_lbfgs(
     def end_of_iteration(intermediate_result):
         start = time.perf_counter()
         params.flat[...] = intermediate_result.x
-        last_iterate[...] = params.flat
         validated, train_score = epoch_scores(
             objective, params, validation_batches, batches, settings, workspace
         )
@@ -88,6 +87,7 @@ def run_lbfgs(
             )
             if watch and is_best:
                 best[...] = params.flat
+            last_iterate[...] = params.flat  # recorded: where a Ctrl+C falls back to
             if settings.record_batch_loss:  # the batch of L-BFGS: all the training data
                 state.batch_loss_curve.append(float(intermediate_result.fun))
         if settings.verbose:

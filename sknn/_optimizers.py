@@ -268,13 +268,14 @@ def make_optimizer(
             return namespace(flat).astype(saved[name], flat.dtype)
         return zeros_like(flat)
 
+    learning_rate_now = saved["learning_rate"] if carried else eta
     if solver == "adam":
         steps = saved["steps"] if carried else 0
         first, second = vector("first_moment"), vector("second_moment")
-        return Adam(first, second, steps, eta, beta_1, beta_2, epsilon)
+        return Adam(first, second, steps, learning_rate_now, beta_1, beta_2, epsilon)
     return SGD(
         vector("velocity"),
-        saved["learning_rate"] if carried else eta,
+        learning_rate_now,
         learning_rate_init=eta,
         momentum=momentum,
         nesterov=nesterovs_momentum,

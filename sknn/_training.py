@@ -74,17 +74,26 @@ class TrainingState:
             improved = validation_loss < self.best_validation_loss - tol
             is_best = validation_loss < self.best_validation_loss
             self.best_validation_loss = min(self.best_validation_loss, validation_loss)
-            self.validation_loss_curve.append(validation_loss)
-            self.validation_scores.append(validation_score)
+        if validation is not None or self.validation_loss_curve:
+            # One entry per epoch, NaN for an epoch not validated (a warm start that
+            # turned validation on or off): entry k is always epoch k + 1.
+            entry = validation if validation is not None else (math.nan, math.nan)
+            self._pad(self.validation_loss_curve).append(entry[0])
+            self._pad(self.validation_scores).append(entry[1])
         if not watch:
             improved = loss < self.best_loss - tol
-            self.best_loss = min(self.best_loss, loss)
-        if train_score is not None:
-            self.train_scores.append(train_score)
+        self.best_loss = min(self.best_loss, loss)  # (also while watching: for a later fit)
+        if train_score is not None or self.train_scores:
+            self._pad(self.train_scores).append(math.nan if train_score is None else train_score)
         self.t += n_samples
         self.loss_curve.append(loss)
         self.no_improvement_count = 0 if improved else self.no_improvement_count + 1
         return improved, is_best
+
+    def _pad(self, curve):
+        """``curve`` with NaN appended for the epochs before it began, if any."""
+        curve.extend([math.nan] * (self.n_iter - len(curve)))
+        return curve
 
 
 class Outcome(NamedTuple):
@@ -176,11 +185,12 @@ def run_epochs(
     shuffle_rng = rng if settings.shuffle and settings.batch_size < train.n_samples else None
     epochs_before, batches_before = state.n_iter, len(state.batch_loss_curve)
     batch_tasks = tasks.batches is not None  # (a callback watches the batches)
-    epoch, converged = 0, False
+    state.optimizer = optimizer.state_dict()  # (live: what a callback's snapshot copies)
+    epoch, converged, recorded = 0, False, False
     try:
         for epoch in range(1, settings.max_epochs + 1):  # noqa: B007 (reported after the loop)
             epoch_start = time.perf_counter()
-            batches_before = len(state.batch_loss_curve)
+            batches_before, recorded = len(state.batch_loss_curve), False
             tasks.epoch_begins()
             accumulated_loss = 0.0
             for X, T, sample_weight in batches.epoch(shuffle_rng):
@@ -214,11 +224,13 @@ def run_epochs(
                 )
                 if watch and is_best:
                     best_params[...] = params.flat
+                optimizer.epoch_ends(state.t)  # (the schedule's step belongs to the books)
+                state.optimizer = optimizer.state_dict()
+                batches_before = len(state.batch_loss_curve)  # this epoch's batches are kept
+                recorded = True
             if settings.verbose:
                 print_progress(state, time.perf_counter() - epoch_start)
             stop_requested = tasks.epoch_ends()
-
-            optimizer.epoch_ends(state.t)
             if stop_requested:
                 converged = True
                 if settings.verbose:
@@ -257,12 +269,14 @@ def run_epochs(
             if watch:
                 best_params[...] = params.flat
             kept = "the parameters after the last completed mini-batch"
-        warnings.warn(
-            f"Training interrupted (KeyboardInterrupt) during epoch {completed + 1} of this "
-            f"call; keeping {kept}. The unfinished epoch is not counted in n_iter_ or "
-            "loss_curve_.",
-            UserWarning,
-        )
+        if recorded:  # (between epochs: after the books of the last one)
+            when = f"after epoch {completed} of this call; keeping {kept}."
+        else:
+            when = (
+                f"during epoch {completed + 1} of this call; keeping {kept}. The unfinished "
+                "epoch is not counted in n_iter_ or loss_curve_."
+            )
+        warnings.warn(f"Training interrupted (KeyboardInterrupt) {when}", UserWarning)
         epoch, converged = completed, True
         interrupted = True
     else:

@@ -287,3 +287,62 @@ def test_no_path_copies_X(case):
     # Batches, index arrays, weights and (for one full batch) the activations of every
     # sample are small beside X: no copy of X is made.
     assert peak < 0.5 * size, (case, peak / size)
+
+
+def two_presses():
+    signal.raise_signal(signal.SIGINT)
+    signal.raise_signal(signal.SIGINT)
+
+
+@pytest.mark.skipif(not sigint_available(), reason="SIGINT is handled by someone else here")
+def test_ctrl_c_after_an_epoch_is_recorded_keeps_that_epochs_books(iris, monkeypatch):
+    """Two presses while epoch 2's progress line is printed (after its books are
+    written): epoch 2 keeps its mini-batch losses, and its schedule step is carried."""
+    X, y = iris
+    import sknn._training as training
+
+    printed = training.print_progress
+
+    def progress(state, seconds):
+        printed(state, seconds)
+        if state.n_iter == 2:
+            two_presses()
+
+    monkeypatch.setattr(training, "print_progress", progress)
+    params = dict(batch_size=50, verbose=True, monitor="batch_loss", learning_rate="invscaling")
+    model = make(MLPClassifierGD, max_iter=5, **params)
+    with pytest.warns(UserWarning, match="interrupted .* after epoch 2"):
+        model.fit(X, y)
+    assert model.n_iter_ == len(model.loss_curve_) == 2
+    assert len(model.batch_loss_curve_) == 2 * 3  # 150 samples, batches of 50
+    monkeypatch.setattr(training, "print_progress", printed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        uninterrupted = make(MLPClassifierGD, max_iter=2, **params).fit(X, y)
+    rates = [m._training_state["optimizer"]["learning_rate"] for m in (model, uninterrupted)]
+    assert rates[0] == rates[1]
+
+
+@pytest.mark.skipif(not sigint_available(), reason="SIGINT is handled by someone else here")
+def test_ctrl_c_while_lbfgs_scores_an_iteration_keeps_the_last_recorded_one(iris, monkeypatch):
+    X, y = iris
+    import sknn._lbfgs as lbfgs
+
+    scores, calls = lbfgs.epoch_scores, []
+
+    def interrupted_third(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            two_presses()
+        return scores(*args, **kwargs)
+
+    monkeypatch.setattr(lbfgs, "epoch_scores", interrupted_third)
+    model = make(SoftmaxGD, solver="lbfgs", max_iter=50, monitor="train_score")
+    with pytest.warns(UserWarning, match="interrupted"):
+        model.fit(X, y)
+    monkeypatch.setattr(lbfgs, "epoch_scores", scores)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        two = make(SoftmaxGD, solver="lbfgs", max_iter=2, monitor="train_score").fit(X, y)
+    assert model.n_iter_ == 2 and model.loss_curve_ == two.loss_curve_
+    assert_allclose(model.coef_, two.coef_, rtol=1e-12)

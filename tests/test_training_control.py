@@ -354,3 +354,89 @@ def test_without_sklearn_callback_everything_else_works():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+class KeepEpochModels(Recorder):
+    """A FitCallback that keeps each epoch's fitted_estimator, as a checkpointer does."""
+
+    def __init__(self):
+        super().__init__()
+        self.models = []
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None, X=None):
+        if context.task_name == "epoch" and fitted_estimator is not None:
+            self.models.append(fitted_estimator)
+        return False
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_an_epochs_fitted_estimator_resumes_as_that_epoch(solver, iris_split):
+    """Each snapshot has the books of its own epoch (not lists that training goes on
+    filling), the optimizer's state included: continuing it by one epoch is epoch 3 of
+    the uninterrupted run."""
+    X, _, y, _ = iris_split
+    params = dict(solver=solver, batch_size=50, shuffle=False, tol=0.0, learning_rate="invscaling")
+    if solver == "adam":
+        params.pop("learning_rate")
+    keeper = KeepEpochModels()
+    model = make(MLPClassifierGD, max_iter=5, **params).set_callbacks(keeper)
+    model.fit(X, y)
+    second = keeper.models[1].set_callbacks()
+    assert second.n_iter_ == len(second._training_state["loss_curve"]) == 2
+    assert second.t_ == second._training_state["t"] == 2 * len(y)
+    second.partial_fit(X, y)
+    assert second.loss_curve_ == pytest.approx(model.loss_curve_[:3], rel=1e-12)
+    third = make(MLPClassifierGD, max_iter=3, **params).fit(X, y)
+    assert_allclose(second.coefs_[0], third.coefs_[0], rtol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_curves_keep_one_entry_per_epoch_when_a_warm_start_turns_validation_on_or_off(
+    Estimator, iris_split
+):
+    """Entry k of every curve is epoch k + 1 of loss_curve_: NaN for the epochs that
+    were not validated (or scored)."""
+    X, X_val, y, y_val = iris_split
+    model = make(Estimator, max_iter=3, warm_start=True, tol=0.0, n_iter_no_change=50)
+    model.fit(X, y)
+    assert model.validation_loss_curve_ is None and model.train_scores_ is None
+    model.set_params(monitor="train_score").fit(X, y, X_val=X_val, y_val=y_val)
+    model.set_params(monitor=None).fit(X, y)
+    assert len(model.loss_curve_) == 9
+    curves = [
+        model.validation_loss_curve_,
+        model.validation_scores_,
+        model._training_state["train_scores"],
+    ]
+    for curve in curves:
+        assert len(curve) == 9
+        assert np.isnan(curve[:3]).all() and np.isfinite(curve[3:6]).all()
+    assert np.isnan(model.validation_loss_curve_[6:]).all()
+    best = int(np.nanargmin(model.validation_loss_curve_))
+    assert model.validation_loss_curve_[best] == model.best_validation_loss_
+    assert 3 <= best < 6
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_best_loss_is_the_lowest_training_loss_after_early_stopping_is_turned_off(iris_split):
+    X, _, y, _ = iris_split
+    model = make(MLPClassifierGD, max_iter=30, batch_size=50, warm_start=True, early_stopping=True)
+    model.fit(X, y)
+    model.set_params(early_stopping=False, max_iter=1).fit(X, y)
+    assert model.best_loss_ == min(model.loss_curve_)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_partial_fit_carries_the_learning_rate_of_either_solver(solver, iris_split):
+    """As scikit-learn's MLPClassifier keeps its optimizer between partial_fit calls,
+    a changed learning_rate_init takes effect at the next fit, for Adam as for SGD."""
+    X, _, y, _ = iris_split
+    model = make(MLPClassifierGD, solver=solver, batch_size=50, learning_rate_init=0.01)
+    model.partial_fit(X, y, classes=np.unique(y))
+    before = [W.copy() for W in model.coefs_]
+    model.set_params(learning_rate_init=1e-9).partial_fit(X, y)
+    change = max(np.abs(W - W0).max() for W, W0 in zip(model.coefs_, before))
+    assert change > 1e-4  # the carried 0.01, not 1e-9
