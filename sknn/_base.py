@@ -29,7 +29,12 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from ._callbacks import CallbackSupportMixin, FitTasks, batches_per_epoch
 from ._data import check_range, finite_bound, make_dataset, positive_weights
 from ._fitted import history_attributes, publish
-from ._input import targets_on_device, validate_training_data, validate_validation_data
+from ._input import (
+    check_continued_arrays,
+    targets_on_device,
+    validate_training_data,
+    validate_validation_data,
+)
 from ._interrupt import DeferredInterrupt
 from ._lbfgs import FTOL_MLP, run_lbfgs
 from ._objective import Objective
@@ -239,6 +244,9 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
                 f"array of {namespace(X).__name__}. Use solver='sgd' or 'adam' on it, or "
                 "pass NumPy arrays (for a PyTorch tensor, X.cpu().numpy())."
             )
+        if continuing:
+            method = "partial_fit" if incremental else "fit (warm_start=True)"
+            check_continued_arrays(X, self._fitted_parameters()[0][0], method)
         # float32 data trains in float32; a continued model keeps its own dtype.
         dtype = self._fitted_parameters()[0][0].dtype if continuing else X.dtype
         targets = self._encode_targets(y, classes, continuing, incremental, numpy_dtype(dtype))

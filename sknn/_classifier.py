@@ -252,7 +252,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         """``y_val`` encoded as the training targets (on X_val's device), and its class
         weights."""
         encoded, weights = self._encode_validation_labels(to_numpy(y_val), targets, X_val)
-        return like(encoded, X_val), None if weights is None else like(weights, X_val)
+        return like(encoded, X_val), None if weights is None else like(weights, X_val, X_val.dtype)
 
     def _encode_validation_labels(self, y_val, targets, X_val):
         if targets.output_unit is MULTILABEL:
@@ -265,7 +265,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
                     f"{X_val.shape[0]} samples of X_val; got shape {y_val.shape}."
                 )
             return targets.output_unit.targets(
-                y_val, targets.n_outputs, targets.encoded.dtype
+                y_val, targets.n_outputs, numpy_dtype(targets.encoded.dtype)
             ), None
         y_val = column_or_1d(check_array(y_val, ensure_2d=False, dtype=None), warn=True)
         if y_val.shape[0] != X_val.shape[0]:
@@ -374,7 +374,11 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         indices = unit.predict(Z)
         if isinstance(indices, np.ndarray):
             return self.classes_[indices]
-        return namespace(Z).take(self.classes_, indices, axis=0)
+        xp = namespace(Z)
+        if xp.isdtype(self.classes_.dtype, "unsigned integer"):
+            # PyTorch takes no elements of uint16, uint32 or uint64: on the host.
+            return like(to_numpy(self.classes_)[to_numpy(indices)], Z)
+        return xp.take(self.classes_, indices, axis=0)
 
     def predict_proba(self, X: "MatrixLike") -> np.ndarray:
         """Probability of each class.

@@ -11,7 +11,15 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import _assert_all_finite, _check_sample_weight
 
-from ._primitives import gather_rows, largest, largest_magnitude, like, namespace, to_numpy
+from ._primitives import (
+    gather_rows,
+    largest,
+    largest_magnitude,
+    like,
+    namespace,
+    to_numpy,
+    widest_float,
+)
 
 
 class Dataset(NamedTuple):
@@ -57,7 +65,7 @@ class BatchGatherer:
         targets = np.empty((rows, *data.targets.shape[1:]), data.targets.dtype)
         weights = None
         if data.sample_weight is not None:
-            weights = np.empty(rows, dtype=data.sample_weight.dtype)
+            weights = np.empty(rows, dtype=self.dtype)
         return X, targets, weights
 
     def epoch(self, rng=None):
@@ -78,9 +86,11 @@ class BatchGatherer:
             X_buffer, targets_buffer, weight_buffer = self.buffers
             indices = order[start:stop]
             yield (
-                gather_rows(X, indices, X_buffer),
+                gather_rows(X, indices, X_buffer, self.dtype),
                 gather_rows(targets, indices, targets_buffer),
-                None if weights is None else gather_rows(weights, indices, weight_buffer),
+                None
+                if weights is None
+                else gather_rows(weights, indices, weight_buffer, self.dtype),
             )
 
 
@@ -137,7 +147,7 @@ def normalise(sample_weight, indices):
     if bool(xp.all(used == used[0])):
         return None
     scale = float(xp.max(used))
-    mean = float(xp.mean(xp.astype(used, xp.float64) / scale))
+    mean = float(xp.mean(xp.astype(used, widest_float(used)) / scale))
     return xp.astype(sample_weight / scale / mean, sample_weight.dtype)
 
 

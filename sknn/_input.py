@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from sklearn.utils.validation import _get_feature_names, check_array, validate_data
 
 from ._data import finite_bound
-from ._primitives import float_dtypes, like
+from ._primitives import device, float_dtypes, like, namespace
 
 #: The attributes that validate_data sets on the estimator.
 FEATURE_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
@@ -48,10 +48,42 @@ def validate_training_data(estimator, X, y, reset, fitted, multi_output):
     return X, y
 
 
+def same_arrays(A, B):
+    """Whether ``A`` and ``B`` are arrays of one namespace, on one device (NumPy
+    arrays and scipy.sparse matrices count as one)."""
+    xp = namespace(A)
+    return xp is namespace(B) and (xp is np or device(A) == device(B))
+
+
+def describe(array):
+    """``array``'s namespace and device, in words, for an error message."""
+    xp = namespace(array)
+    name = xp.__name__.rsplit(".", 1)[-1]  # (array_api_compat.torch: torch)
+    return "NumPy" if xp is np else f"{name} on device {device(array)}"
+
+
+def check_continued_arrays(X, parameters, method):
+    """Refuse to go on training ``parameters`` on ``X`` of another namespace or device."""
+    if not same_arrays(X, parameters):
+        raise ValueError(
+            f"This model's parameters are arrays of {describe(parameters)}, and X is an "
+            f"array of {describe(X)}: {method} goes on training in the arrays of the "
+            "fit. Pass X of that namespace and device (under "
+            "sklearn.config_context(array_api_dispatch=True)), convert the model first "
+            "(sknn.utils.estimator_to_numpy for NumPy), or fit from scratch."
+        )
+
+
 def validate_validation_data(estimator, X_val, X, fitted):
-    """``X_val`` checked like ``X``: the same features, under the same names."""
+    """``X_val`` checked like ``X``: the same features, under the same names, and
+    arrays of the same namespace and device."""
     names_val = _get_feature_names(X_val)
     X_val = check_array(X_val, accept_sparse=("csr", "csc"), dtype=float_dtypes(X_val))
+    if not same_arrays(X_val, X):
+        raise ValueError(
+            f"X_val is an array of {describe(X_val)}, and X of {describe(X)}: pass the "
+            "validation data in the namespace and on the device of X."
+        )
     if X_val.shape[1] != X.shape[1]:
         raise ValueError(
             f"X_val has {X_val.shape[1]} features, but X has {X.shape[1]}: the "
@@ -82,7 +114,7 @@ def targets_on_device(targets, X):
             "them first, for example with sklearn.preprocessing.LabelEncoder."
         )
     attributes["classes_"] = like(attributes["classes_"], X)
-    weights = None if targets.sample_weight is None else like(targets.sample_weight, X)
+    weights = None if targets.sample_weight is None else like(targets.sample_weight, X, X.dtype)
     return targets._replace(
         encoded=like(targets.encoded, X), attributes=attributes, sample_weight=weights
     )

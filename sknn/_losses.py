@@ -33,6 +33,7 @@ from ._primitives import (
     namespace,
     sum_,
     take_labels,
+    widest_float,
 )
 
 
@@ -63,7 +64,7 @@ def _weighted_accuracy(correct, sample_weight):
     """The (weighted) share of True in ``correct``."""
     xp = namespace(correct)
     if sample_weight is None:
-        return float(xp.mean(xp.astype(correct, xp.float64)))
+        return float(xp.mean(xp.astype(correct, widest_float(correct))))
     correct = xp.astype(correct, sample_weight.dtype)
     return float(xp.sum(correct * sample_weight) / xp.sum(sample_weight))
 

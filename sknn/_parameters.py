@@ -94,6 +94,16 @@ class Parameters:
         error message; intercepts are ignored without ``fit_intercept``.
         """
         weight_names, intercept_names = names
+        for given, public in ((weights, weight_names), (intercepts, intercept_names)):
+            if len(given) != len(self.layer_shapes):
+                arrays = f"{len(given)} array" + ("s" if len(given) != 1 else "")
+                layers = f"{len(self.layer_shapes)} layer" + (
+                    "s" if len(self.layer_shapes) != 1 else ""
+                )
+                raise ValueError(
+                    f"{public[0].partition('[')[0]} holds {arrays}, but the network has "
+                    f"{layers}: give one per layer, or refit from scratch."
+                )
         pairs = list(zip(self.weights, weights, weight_names))
         if self.fit_intercept:
             pairs += zip(self.intercepts, intercepts, intercept_names)
@@ -101,9 +111,11 @@ class Parameters:
             if isinstance(view, np.ndarray) or not hasattr(value, "shape"):
                 value = np.asarray(to_numpy(value) if hasattr(value, "shape") else value)
             if tuple(value.shape) != tuple(view.shape):
+                given, needed = tuple(value.shape), tuple(view.shape)
+                if name == "coef_":  # scikit-learn's coef_ is W^T: say it in its shapes
+                    given, needed = given[::-1], needed[::-1]
                 raise ValueError(
-                    f"{name} has shape {tuple(value.shape)}, but the model needs "
-                    f"{tuple(view.shape)}. Set parameters of the fitted shapes, or refit "
-                    "from scratch."
+                    f"{name} has shape {given}, but the model needs {needed}. Set "
+                    "parameters of the fitted shapes, or refit from scratch."
                 )
             view[...] = value if isinstance(view, np.ndarray) else like(value, view, view.dtype)

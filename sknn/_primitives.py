@@ -29,7 +29,7 @@ from scipy.special import expit as _np_expit
 from scipy.special import log_expit as _np_log_expit
 from scipy.special import logsumexp as _np_logsumexp
 from sklearn.externals import array_api_compat
-from sklearn.utils._array_api import get_namespace, move_to
+from sklearn.utils._array_api import _max_precision_float_dtype, get_namespace, move_to
 
 
 def namespace(*arrays):
@@ -47,6 +47,14 @@ def float_dtypes(X):
     ``get_namespace`` gives NumPy unless array API dispatch is on.)"""
     xp, _ = get_namespace(X)
     return (xp.float64, xp.float32)
+
+
+def widest_float(array):
+    """float64, or float32 where ``array``'s device has no float64 (Apple's MPS, say):
+    the dtype in which to sum or average on that device."""
+    if isinstance(array, np.ndarray):
+        return np.float64
+    return _max_precision_float_dtype(namespace(array), device(array))
 
 
 def numpy_dtype(dtype):
@@ -242,9 +250,9 @@ def add_at_labels_(Z, y, value):
     return Z
 
 
-def gather_rows(X, indices, out):
-    """The rows ``X[indices]``: NumPy writes them into ``out`` (casting to its dtype);
-    scipy.sparse and other namespaces gather into a new array."""
+def gather_rows(X, indices, out, dtype=None):
+    """The rows ``X[indices]``, in ``dtype`` if given: NumPy writes them into ``out``
+    (casting to its dtype); scipy.sparse and other namespaces gather into a new array."""
     if isinstance(X, np.ndarray):  # first: a type check costs a tenth of sp.issparse
         out = out[: indices.shape[0]]
         if X.dtype != out.dtype:  # a float32 model continued on float64 data, or the reverse
@@ -254,8 +262,11 @@ def gather_rows(X, indices, out):
         # the method, not np.take, which adds a Python wrapper per call.
         return X.take(indices, axis=0, out=out, mode="clip")
     if sp.issparse(X):
-        return X[indices]
-    return namespace(X).take(X, indices, axis=0)
+        rows = X[indices]
+        return rows if dtype is None or rows.dtype == dtype else rows.astype(dtype)
+    xp = namespace(X)
+    rows = xp.take(X, indices, axis=0)
+    return rows if dtype is None or rows.dtype == dtype else xp.astype(rows, dtype)
 
 
 def all_finite(x):

@@ -184,3 +184,107 @@ def test_without_dispatch_other_arrays_are_converted_to_numpy(iris):
     model = SoftmaxGD(max_iter=3, random_state=0).fit(torch.asarray(X), torch.asarray(y))
     assert isinstance(model.coef_, np.ndarray)
     same_model(model, SoftmaxGD(max_iter=3, random_state=0).fit(X, y))
+
+
+def _as(to_xp, a, dtype):
+    """``a`` in the namespace of ``to_xp``, of the NumPy ``dtype``."""
+    return to_xp(np.asarray(a, dtype=dtype))
+
+
+@pytest.mark.parametrize("to_xp", NAMESPACES)
+def test_data_of_another_dtype_than_the_model_trains_as_with_numpy(to_xp, iris):
+    """float64 X_val for a float32 fit, and float64 X to go on with a float32 model:
+    gathered in the model's dtype, as the NumPy path does."""
+    X, y = iris
+    weights = np.linspace(0.5, 2.0, len(y))
+    settings = dict(max_iter=3, random_state=0, class_weight="balanced")
+    reference = SoftmaxGD(**settings).fit(
+        X.astype(np.float32), y, weights, X_val=X[::3], y_val=y[::3]
+    )
+    with config_context(array_api_dispatch=True):
+        model = SoftmaxGD(**settings).fit(
+            _as(to_xp, X, np.float32),
+            to_xp(y),
+            to_xp(weights),
+            X_val=to_xp(X[::3]),
+            y_val=to_xp(y[::3]),
+        )
+        assert_allclose(to_numpy(model.coef_), reference.coef_, rtol=1e-5, atol=1e-6)
+        model.set_params(warm_start=True).fit(to_xp(X), to_xp(y))
+        model.set_params(class_weight={0: 1.0, 1: 2.0, 2: 1.0}).partial_fit(to_xp(X), to_xp(y))
+        assert "float32" in str(model.coef_.dtype)
+        assert_allclose(
+            to_numpy(model.validation_loss_curve_[:3]), reference.validation_loss_curve_, rtol=1e-4
+        )
+
+
+@pytest.mark.parametrize("to_xp", NAMESPACES)
+def test_multilabel_targets_with_validation_data_in_another_namespace(to_xp, iris):
+    X, y = iris
+    Y = np.stack([y == 0, y == 1, X[:, 0] > 0], axis=1).astype(int)
+    with config_context(array_api_dispatch=True):
+        model = MLPClassifierGD((4,), max_iter=3, random_state=0)
+        model.fit(to_xp(X), to_xp(Y), X_val=to_xp(X[::2]), y_val=to_xp(Y[::2]))
+    assert len(model.validation_loss_curve_) == 3
+
+
+@pytest.mark.parametrize("to_xp", NAMESPACES)
+def test_going_on_with_arrays_of_another_namespace_is_refused_clearly(to_xp, iris):
+    X, y = iris
+    numpy_model = SoftmaxGD(max_iter=2, random_state=0).fit(X, y)
+    with config_context(array_api_dispatch=True):
+        with pytest.raises(ValueError, match="parameters are arrays of NumPy.* partial_fit"):
+            numpy_model.partial_fit(to_xp(X), to_xp(y))
+        other = SoftmaxGD(max_iter=2, random_state=0, warm_start=True).fit(to_xp(X), to_xp(y))
+        with pytest.raises(ValueError, match="X_val is an array of NumPy"):
+            SoftmaxGD(max_iter=2).fit(to_xp(X), to_xp(y), X_val=X, y_val=y)
+    with pytest.raises(ValueError, match="and X is an array of NumPy: fit"):
+        other.fit(X, y)
+
+
+@pytest.mark.parametrize("to_xp", NAMESPACES)
+def test_estimator_to_numpy_copies(to_xp, iris):
+    X, y = iris
+    with config_context(array_api_dispatch=True):
+        model = MLPClassifierGD((4,), max_iter=2, random_state=0).fit(to_xp(X), to_xp(y))
+    before = to_numpy(model.coefs_[0]).copy()
+    converted = estimator_to_numpy(model)
+    converted.coefs_[0][...] = 0.0
+    converted._training_state["optimizer"]["velocity"][...] = 1.0
+    assert_allclose(to_numpy(model.coefs_[0]), before)
+    assert not np.any(to_numpy(model._training_state["optimizer"]["velocity"]) == 1.0)
+
+
+def test_a_device_without_float64_trains_in_float32(iris):
+    """Every sum and mean runs in the widest float of the device (Apple's MPS has no
+    float64): validation, class weights, sample weights, training scores."""
+    xps = pytest.importorskip("array_api_strict")
+    X, y = iris
+    device = xps.Device("no_float64")
+
+    def on(a, dtype=None):
+        return xps.asarray(a, dtype=dtype, device=device)
+
+    with config_context(array_api_dispatch=True):
+        model = SoftmaxGD(
+            max_iter=3,
+            early_stopping=True,
+            class_weight="balanced",
+            monitor="train_score",
+            random_state=0,
+        )
+        model.fit(on(X, xps.float32), on(y), on(np.linspace(1, 2, len(y)), xps.float32))
+        assert model.coef_.device == device
+        assert len(model.validation_scores_) == len(model.train_scores_) == 3
+
+
+def test_unsigned_labels_predict_under_torch(iris):
+    torch = pytest.importorskip("torch")
+    X, y = iris
+    with config_context(array_api_dispatch=True):
+        model = SoftmaxGD(max_iter=3, random_state=0)
+        model.fit(torch.asarray(X), torch.asarray(y, dtype=torch.uint32))
+        predicted = model.predict(torch.asarray(X))
+    assert predicted.dtype == torch.uint32
+    reference = SoftmaxGD(max_iter=3, random_state=0).fit(X, y.astype(np.uint32))
+    assert (predicted.numpy() == reference.predict(X)).mean() > 0.95

@@ -212,3 +212,21 @@ def test_objective_and_gradients_errors():
     for epsilon in (0, -1e-6, np.nan):
         with pytest.raises(ValueError, match="epsilon must be a positive finite number"):
             check_gradients(mlp, X, y3, epsilon=epsilon)
+
+
+def test_parameters_of_the_wrong_number_of_layers_or_shape_are_named_clearly():
+    """A list of the wrong length is refused (not zero-filled or cut), and coef_'s
+    shapes are given as the user sees them, (n_outputs, n_features)."""
+    mlp = MLPClassifierGD((3,))
+    W, b = np.ones((X.shape[1], 3)), np.zeros(3)
+    with pytest.raises(ValueError, match="coefs_ holds 1 array, but the network has 2 layers"):
+        objective_and_gradients(mlp, X, y3, parameters={"coefs_": [W], "intercepts_": [b]})
+    three = [W, np.ones((3, 3)), np.ones((3, 3))]
+    with pytest.raises(ValueError, match="coefs_ holds 3 arrays"):
+        objective_and_gradients(mlp, X, y3, parameters={"coefs_": three, "intercepts_": [b, b, b]})
+    n_classes, n_features = len(np.unique(y3)), X.shape[1]
+    transposed = {"coef_": np.zeros((n_features, n_classes)), "intercept_": np.zeros(n_classes)}
+    expected = rf"coef_ has shape \({n_features}, {n_classes}\), but the model needs "
+    expected += rf"\({n_classes}, {n_features}\)"
+    with pytest.raises(ValueError, match=expected):
+        objective_and_gradients(SoftmaxGD(), X, y3, parameters=transposed)

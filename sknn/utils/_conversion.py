@@ -9,8 +9,9 @@ from .._primitives import to_numpy
 
 
 def _converted(value):
-    if array_api_compat.is_array_api_obj(value) and not isinstance(value, np.ndarray):
-        return to_numpy(value)
+    if array_api_compat.is_array_api_obj(value):
+        # A copy: on the CPU, to_numpy may share the tensor's memory (DLPack).
+        return np.array(to_numpy(value), copy=True)
     if isinstance(value, list):
         return [_converted(item) for item in value]
     if isinstance(value, dict):
