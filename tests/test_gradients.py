@@ -209,9 +209,10 @@ def test_objective_and_gradients_errors():
         )
     with pytest.raises(TypeError, match="X is a sparse matrix; pass a small dense array"):
         check_gradients(mlp, sp.csr_matrix(X), y3)
-    for epsilon in (0, -1e-6, np.nan):
+    for epsilon in (0, -1e-6, np.nan, True, "1e-6"):
         with pytest.raises(ValueError, match="epsilon must be a positive finite number"):
             check_gradients(mlp, X, y3, epsilon=epsilon)
+    assert check_gradients(mlp, X, y3, epsilon=np.float32(1e-4))  # a NumPy number is one
 
 
 def test_parameters_of_the_wrong_number_of_layers_or_shape_are_named_clearly():

@@ -6,6 +6,7 @@ evaluate the very objective that training minimises (``sknn._objective.Objective
 on all of ``X`` as one batch.
 """
 
+import numbers
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -262,7 +263,8 @@ def check_gradients(
     >>> max(errors.values()) < 1e-6
     True
     """
-    if not (isinstance(epsilon, float | int) and np.isfinite(epsilon) and epsilon > 0):
+    is_number = isinstance(epsilon, numbers.Real) and not isinstance(epsilon, bool | np.bool_)
+    if not (is_number and np.isfinite(epsilon) and epsilon > 0):
         raise ValueError(f"epsilon must be a positive finite number, got {epsilon!r}.")
     full_batch = _FullBatch(estimator, X, y, sample_weight, parameters, classes)
     theta = full_batch.params.flat.copy()
