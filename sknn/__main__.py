@@ -9,10 +9,12 @@ its seconds and its parameters. ``--verbose`` prints every epoch instead.
 PNG files; ``--data-dir DIR`` reads MNIST from its IDX files instead of the digits.
 
 A bad argument or path is reported as one line on stderr, with exit status 2, before
-any model trains.
+any model trains. When stdout is closed early (``python -m sknn | head -1``), the job
+stops quietly with exit status 141, as a command killed by SIGPIPE does.
 """
 
 import argparse
+import os
 import sys
 
 import numpy as np
@@ -28,7 +30,7 @@ from sknn._main_data import (
     load_data,
     one_line,
 )
-from sknn._main_output import stdout_is_terminal, train, write_plots
+from sknn._main_output import plot_paths, stdout_is_terminal, train, write_plots
 
 SETTINGS = """\
 settings:
@@ -68,7 +70,21 @@ data:
 
 exit status:
   0 on success; 2 for a bad argument or path (one line on stderr, before any
-  training); 130 when Ctrl+C ended the job."""
+  training); 130 when Ctrl+C ended the job; 141 when stdout was closed before
+  the job had written everything (as by '| head'): it stops quietly, as a
+  command killed by SIGPIPE does (128 + 13)."""
+
+#: The names of the three models, in the order they train: the rows of the table and
+#: the stems of their plot files.
+MODEL_NAMES = ("LogisticRegressionGD", "SoftmaxGD", "MLPClassifierGD (256,)")
+
+#: The most BLAS threads --threads accepts: more than any machine's cores, and a
+#: number that every BLAS library takes (threadpoolctl passes it on as a C integer).
+MAX_THREADS = 1024
+
+#: The exit status when stdout is closed early: a shell's status for a command killed
+#: by SIGPIPE, 128 + 13 (as 130 is 128 + SIGINT, for Ctrl+C).
+EXIT_STDOUT_CLOSED = 141
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -85,6 +101,19 @@ def _positive_int(text):
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}")
+    return value
+
+
+def _thread_count(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_THREADS:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 1 to {MAX_THREADS} (this machine has "
+            f"{os.cpu_count() or 'an unknown number of'} CPUs), got {text!r}"
+        )
     return value
 
 
@@ -125,11 +154,12 @@ def make_parser():
     )
     parser.add_argument(
         "--threads",
-        type=_positive_int,
+        type=_thread_count,
         default=1,
         metavar="N",
-        help="BLAS threads while training (default 1: a mini-batch's matrix products are "
-        "small, and on a busy machine more threads can be many times slower)",
+        help=f"BLAS threads while training, 1 to {MAX_THREADS} (default 1: a mini-batch's "
+        "matrix products are small, and on a busy machine more threads can be many times "
+        "slower)",
     )
     shown = parser.add_mutually_exclusive_group()
     shown.add_argument(
@@ -158,9 +188,6 @@ def make_parser():
     return parser
 
 
-#: The share of the training data that early stopping holds out.
-
-
 def build_estimators(random_state, verbose=False, monitor=None, max_iter=500):
     """The three estimators the main job trains: Adam, early stopping (see SETTINGS)."""
     common = dict(
@@ -172,13 +199,12 @@ def build_estimators(random_state, verbose=False, monitor=None, max_iter=500):
         monitor=monitor,
         max_iter=max_iter,
     )
-    return {
-        "LogisticRegressionGD": LogisticRegressionGD(learning_rate_init=0.01, **common),
-        "SoftmaxGD": SoftmaxGD(learning_rate_init=0.01, **common),
-        "MLPClassifierGD (256,)": MLPClassifierGD(
-            hidden_layer_sizes=(256,), dropout=0.2, learning_rate_init=0.001, **common
-        ),
-    }
+    estimators = (
+        LogisticRegressionGD(learning_rate_init=0.01, **common),
+        SoftmaxGD(learning_rate_init=0.01, **common),
+        MLPClassifierGD(hidden_layer_sizes=(256,), dropout=0.2, learning_rate_init=0.001, **common),
+    )
+    return dict(zip(MODEL_NAMES, estimators, strict=True))
 
 
 def parameter_count(estimator):
@@ -206,7 +232,8 @@ def prepare(args):
         check_data_dir(args.data_dir)
     if args.out is not None:
         check_plotting()
-        check_out_dir(args.out)
+        plots = [path.name for name in MODEL_NAMES for path in plot_paths(args.out, name)]
+        check_out_dir(args.out, plots)
     data, data_name, image_shape = load_data(args.data_dir, args.random_state)
     check_training_labels(data[2], args.random_state)
     return data, data_name, image_shape
@@ -277,15 +304,34 @@ def run(args):
 
 
 def main(argv=None):
-    """Run the main job; return the exit status (2 for a bad argument or path)."""
+    """Run the main job; return the exit status (2 for a bad argument or path, 130
+    after Ctrl+C, 141 when stdout was closed early)."""
     try:
-        return run(make_parser().parse_args(argv))
+        status = run(make_parser().parse_args(argv))
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a closed stdout raises here, rather than at exit
+        return status
     except UsageError as error:
         print(f"sknn: error: {one_line(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # between two models' training, or a second Ctrl+C
         print("\nsknn: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of stdout has gone (| head): stop, quietly
+        _discard_stdout()
+        return EXIT_STDOUT_CLOSED
+
+
+def _discard_stdout():
+    """Point stdout's file descriptor at os.devnull, so that the output still buffered
+    goes nowhere when Python flushes it at exit, instead of raising BrokenPipeError
+    again (the pattern of the Python docs, signal module, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is not a file (None, captured)
+        pass
 
 
 if __name__ == "__main__":

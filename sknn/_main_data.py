@@ -66,8 +66,9 @@ def check_data_dir(data_dir):
         )
 
 
-def check_out_dir(out):
-    """Create the folder ``out`` if needed and check that a file can be written there."""
+def check_out_dir(out, file_names=()):
+    """Create the folder ``out`` if needed and check that a file can be written there,
+    and that each of ``file_names`` can be written (or overwritten) there as a file."""
     path = Path(out)
     if path.exists() and not path.is_dir():
         raise UsageError(f"--out {out}: is a file, not a folder; give a folder for the plots.")
@@ -79,6 +80,34 @@ def check_out_dir(out):
         reason = error.strerror or str(error)
         raise UsageError(
             f"--out {out}: cannot write there ({reason}); give a folder you can write to."
+        ) from error
+    for name in file_names:
+        _check_file_writable(out, path / name)
+
+
+def _check_file_writable(out, file):
+    """Raise a UsageError unless ``file``, in the folder ``out``, is absent or a file
+    that can be overwritten: the job writes it after training."""
+    if not (file.is_symlink() or file.exists()):
+        return  # the folder is writable: the file will be created
+    if file.is_dir():
+        raise UsageError(
+            f"--out {out}: {file.name} is a folder there, where the job writes a plot; "
+            "remove or rename it, or give another folder."
+        )
+    if not file.is_file():
+        raise UsageError(
+            f"--out {out}: {file.name} is there but is not a file (a broken link, a pipe or "
+            "a device), where the job writes a plot; remove it, or give another folder."
+        )
+    try:
+        with open(file, "ab"):  # opened to append, not truncated: the plot is not lost yet
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise UsageError(
+            f"--out {out}: cannot overwrite {file.name} there ({reason}); remove it or make "
+            "it writable, or give another folder."
         ) from error
 
 
@@ -99,7 +128,8 @@ def load_data(data_dir, random_state):
     Without ``data_dir``, the built-in digits split 75/25. With it (checked by
     :func:`check_data_dir` first), MNIST: the 'train' split for training and 't10k'
     for testing when both are there, else whichever one is there, split 75/25. A
-    damaged file, or too few images to split, raises a UsageError.
+    damaged file, splits whose images differ in size, or too few images to split,
+    raise a UsageError.
     """
     if data_dir is None:
         X, y = load_digits(return_X_y=True)
@@ -118,6 +148,14 @@ def load_data(data_dir, random_state):
     image_shape = next(iter(splits.values())).image_shape
     if len(splits) == 2:
         train, test = splits["train"], splits["t10k"]
+        if train.image_shape != test.image_shape:
+            raise UsageError(
+                f"--data-dir {data_dir}: the 'train' images are "
+                f"{_pixels(train.image_shape)} but the 't10k' images "
+                f"{_pixels(test.image_shape)}; a model tests on images of the size it "
+                "trained on. Put the two splits of one data set in the folder, or only one "
+                "split (it is then split 75/25)."
+            )
         data = (train.data, test.data, train.target, test.target)
         description = f"MNIST from {data_dir} ('train' and 't10k' IDX files)"
     else:
@@ -125,6 +163,11 @@ def load_data(data_dir, random_state):
         data = _split(bunch.data, bunch.target, random_state)
         description = f"MNIST from {data_dir} ({bunch.data.shape[0]} images of the {kind!r} split)"
     return data, description, image_shape
+
+
+def _pixels(image_shape):
+    """'28x28 pixels' for the image shape (28, 28)."""
+    return "x".join(str(size) for size in image_shape) + " pixels"
 
 
 def _split(X, y, random_state):

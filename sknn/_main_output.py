@@ -102,25 +102,42 @@ def train(name, estimator, X_train, y_train, max_iter, live):
 
 
 # ---------------------------------------------------------------------- plots
+#: What each plot file of an estimator shows: its name is ``<slug>_<what>.png``.
+PLOTS = ("training_curves", "weights")
+
+#: The margin left on either side of a figure's title, in inches.
+_TITLE_MARGIN = 0.2
+
+
 def slug(name):
     """A file-name stem for an estimator's name: 'MLPClassifierGD (256,)' -> 'mlpclassifiergd_256'."""
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def write_plots(estimator, name, out_dir, image_shape):
-    """Write ``<slug>_training_curves.png`` and ``<slug>_weights.png``; return their paths."""
+def plot_paths(out_dir, name):
+    """The paths of the plot files of the estimator called ``name``, in the order of PLOTS."""
+    return [Path(out_dir) / f"{slug(name)}_{what}.png" for what in PLOTS]
+
+
+def training_curves_figure(estimator, name):
+    """The loss and accuracy curves of the fitted ``estimator``, side by side."""
     from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
 
-    from sknn.plotting import TrainingCurveDisplay, WeightImageDisplay
+    from sknn.plotting import TrainingCurveDisplay
 
-    stem = Path(out_dir) / slug(name)
     figure = Figure(figsize=(10, 4), layout="constrained")
     loss_ax, accuracy_ax = figure.subplots(1, 2)
     TrainingCurveDisplay.from_estimator(estimator, kind="loss", ax=loss_ax, name="")
     TrainingCurveDisplay.from_estimator(estimator, kind="accuracy", ax=accuracy_ax, name="")
-    figure.suptitle(f"{name}: training curves")
-    curves_path = stem.with_name(stem.name + "_training_curves.png")
-    figure.savefig(curves_path, dpi=100)
+    _fit_title(figure, figure.suptitle(f"{name}: training curves"))
+    return figure
+
+
+def weights_figure(estimator, name, image_shape):
+    """The weights into each unit of the fitted ``estimator`` as images, up to 64 of them."""
+    from matplotlib.figure import Figure
+
+    from sknn.plotting import WeightImageDisplay
 
     figure = Figure(layout="constrained")
     display = WeightImageDisplay.from_estimator(
@@ -128,7 +145,27 @@ def write_plots(estimator, name, out_dir, image_shape):
     )
     nrows, ncols = display.axes_.shape
     figure.set_size_inches(1.6 * ncols + 1.2, 1.7 * nrows + 0.5)
-    figure.suptitle(f"{name}: weights into each unit, as images")
-    weights_path = stem.with_name(stem.name + "_weights.png")
-    figure.savefig(weights_path, dpi=100)
+    _fit_title(figure, figure.suptitle(f"{name}: weights into each unit, as images"))
+    return figure
+
+
+def _fit_title(figure, title):
+    """Widen ``figure``, if need be, so that its ``title`` (a Text) fits across it.
+
+    A figure sized for its panels can be narrower than its title: a binary
+    LogisticRegressionGD has one panel, 2.8 inches wide, under a title 5 inches wide.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()  # the canvas that savefig draws PNGs on
+    title_width = title.get_window_extent(renderer).width / figure.dpi  # inches
+    width, height = figure.get_size_inches()
+    figure.set_size_inches(max(width, title_width + 2 * _TITLE_MARGIN), height)
+
+
+def write_plots(estimator, name, out_dir, image_shape):
+    """Write ``<slug>_training_curves.png`` and ``<slug>_weights.png``; return their paths."""
+    curves_path, weights_path = plot_paths(out_dir, name)
+    training_curves_figure(estimator, name).savefig(curves_path, dpi=100)
+    weights_figure(estimator, name, image_shape).savefig(weights_path, dpi=100)
     return [curves_path, weights_path]

@@ -16,8 +16,10 @@ the size it announces has been checked against ``max_bytes`` (default
 training images), and then exactly that many bytes are read, plus one to detect
 trailing data. A small gzip file that decompresses to gigabytes (a decompression bomb)
 therefore costs no more memory than its header announces. A damaged, truncated or
-overlong file, an unknown type code and a size over the limit each get a
-``ValueError`` that names the file and says what to do.
+overlong file, an unknown type code, a header announcing more than 32 dimensions and
+a size over the limit each get a ``ValueError`` that names the file and says what to
+do; so does, in :func:`load_mnist`, a valid IDX file that is not MNIST's: images
+that are not uint8 or have no pixels, labels that are not the digits 0..9.
 """
 
 import gzip
@@ -46,6 +48,14 @@ IDX_DTYPES = {
 #: ``max_bytes`` to :func:`load_idx` or :func:`load_mnist` to raise it.
 DEFAULT_MAX_BYTES = 64 * 2**20
 
+#: The most dimensions an IDX header may announce. IDX files in use have one to four
+#: (MNIST's images three, its labels one); a header announcing more, up to the 255
+#: its one byte can say, is damaged. 32 is also the most that every NumPy can hold.
+_MAX_DIMS = 32
+
+#: MNIST's classes: its labels are the digits 0..9.
+_MNIST_CLASSES = np.arange(10)
+
 #: The gzip format's first two bytes.
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -59,8 +69,9 @@ def load_idx(path, *, max_bytes=DEFAULT_MAX_BYTES):
     An IDX file is a 4-byte magic number ``0x00 0x00 <type code> <n_dims>``, then
     ``n_dims`` big-endian 4-byte unsigned sizes, then the data in C order,
     big-endian. The type codes are 0x08 (uint8), 0x09 (int8), 0x0B (int16),
-    0x0C (int32), 0x0D (float32) and 0x0E (float64). A gzip-compressed file is
-    recognised by its content, whatever its name.
+    0x0C (int32), 0x0D (float32) and 0x0E (float64). ``n_dims`` may be at most 32;
+    a size may be 0, making the array empty. A gzip-compressed file is recognised
+    by its content, whatever its name.
 
     The file is read as a stream: the header first, then exactly the number of
     bytes it announces, then one more byte to detect trailing data. A gzip file is
@@ -88,9 +99,10 @@ def load_idx(path, *, max_bytes=DEFAULT_MAX_BYTES):
     ------
     ValueError
         When the file does not start with an IDX magic number, names an unknown
-        type code, announces more than ``max_bytes`` bytes of data, holds fewer or
-        more bytes than its dimensions say, or is a damaged gzip file; also when
-        ``max_bytes`` is neither a non-negative integer nor None.
+        type code, announces more than 32 dimensions or more than ``max_bytes``
+        bytes of data, holds fewer or more bytes than its dimensions say, or is a
+        damaged gzip file; also when ``max_bytes`` is neither a non-negative
+        integer nor None.
 
     Examples
     --------
@@ -186,6 +198,12 @@ def _read_header(stream, path):
             f"{path} names the unknown IDX type code 0x{type_code:02X}; known: {known}. "
             f"The file is damaged or is not an IDX file: download it again."
         )
+    if n_dims > _MAX_DIMS:
+        raise ValueError(
+            f"{path} announces an array of {n_dims} dimensions in its header; load_idx "
+            f"reads at most {_MAX_DIMS} (MNIST's images have 3, its labels 1). The file "
+            f"is damaged or is not an IDX file: download it again."
+        )
     sizes = stream.read(4 * n_dims)
     if len(sizes) < 4 * n_dims:
         raise ValueError(
@@ -221,7 +239,7 @@ def _find_idx_file(data_dir, stem):
 
 
 def _check_images_and_labels(images, labels, images_path, labels_path):
-    """Raise a ValueError unless the images and labels make a data set."""
+    """Raise a ValueError unless the images and labels make an MNIST data set."""
     if images.ndim != 3:
         raise ValueError(
             f"{images_path} must hold a 3-d array of images (n_images, height, width); "
@@ -231,6 +249,19 @@ def _check_images_and_labels(images, labels, images_path, labels_path):
         raise ValueError(
             f"{images_path} holds no images: its header announces shape {images.shape}. "
             f"The file is damaged or empty: download it again."
+        )
+    if 0 in images.shape[1:]:
+        raise ValueError(
+            f"{images_path} holds images of height {images.shape[1]} and width "
+            f"{images.shape[2]}, without pixels: its header announces shape "
+            f"{images.shape}. The file is damaged: download it again."
+        )
+    if images.dtype != np.uint8:
+        raise ValueError(
+            f"{images_path} holds {images.dtype.name} images; MNIST's images are uint8 "
+            f"intensities 0..255 (IDX type code 0x08), which load_mnist scales to [0, 1]. "
+            f"The file is damaged or is not an MNIST images file: download it again, or "
+            f"read it with load_idx and scale it yourself."
         )
     if labels.dtype.kind not in "iu":
         integer_codes = ", ".join(
@@ -249,17 +280,33 @@ def _check_images_and_labels(images, labels, images_path, labels_path):
             f"in {images_path}; it needs one label per image. Check that both files are "
             f"from the same split."
         )
+    outside = (labels < _MNIST_CLASSES[0]) | (labels > _MNIST_CLASSES[-1])
+    if outside.any():
+        index = int(np.flatnonzero(outside)[0])
+        raise ValueError(
+            f"{labels_path} holds {outside.sum()} of {labels.size} labels outside the "
+            f"digits 0..9 (they range from {labels.min()} to {labels.max()}; the first, "
+            f"{labels[index]}, is the label of image {index}). MNIST's labels are the "
+            f"digits 0..9: the file is damaged or is not an MNIST labels file. Download "
+            f"it again, or read another data set's IDX files with load_idx."
+        )
 
 
 def load_mnist(data_dir, *, kind="train", scale=True, return_X_y=True, max_bytes=DEFAULT_MAX_BYTES):
     """Load the MNIST images and labels of one split from its IDX files.
 
-    Each file is read by :func:`load_idx`, with the same checks. The labels must be
-    an integer IDX file (type code 0x08, 0x09, 0x0B or 0x0C): a float label file is
-    refused rather than cast, so NaN or fractional labels never become classes.
-    scikit-learn's classifiers refuse such labels only at ``fit`` ("Input y contains
-    NaN.", "Unknown label type: continuous"), and zero samples there too; here both
-    are refused at load time, with the name of the file at fault.
+    Each file is read by :func:`load_idx`, with the same checks, and must then hold
+    what MNIST's files hold. The images must be a uint8 IDX file (type code 0x08) of
+    one or more images of at least one pixel: a float or wider integer file is
+    refused rather than scaled, so NaN, infinite or negative intensities never
+    reach a model and the scaled ``X`` is in [0, 1]. The labels must be an integer
+    IDX file (type code 0x08, 0x09, 0x0B or 0x0C) of digits 0..9, the ``target_names``
+    returned: a float label file is refused rather than cast, so NaN or fractional
+    labels never become classes, and so is a label outside 0..9. scikit-learn's
+    classifiers refuse such labels only at ``fit`` ("Input y contains NaN.",
+    "Unknown label type: continuous"), and zero samples there too; here all of
+    them are refused at load time, with the name of the file at fault. To read
+    other data sets stored as IDX files, use :func:`load_idx`.
 
     Parameters
     ----------
@@ -289,7 +336,7 @@ def load_mnist(data_dir, *, kind="train", scale=True, return_X_y=True, max_bytes
         One flattened 28x28 image per row, row by row.
 
     y : ndarray of shape (n_samples,)
-        The digit of each image, as int64.
+        The digit of each image, 0..9, as int64.
 
     data : :class:`~sklearn.utils.Bunch`
         When ``return_X_y=False``: ``data`` (``X``), ``target`` (``y``), ``images``
@@ -302,8 +349,9 @@ def load_mnist(data_dir, *, kind="train", scale=True, return_X_y=True, max_bytes
         When a file is missing; the message names the expected file names.
     ValueError
         When a file is not a valid IDX file or announces more than ``max_bytes``
-        bytes of data, when there are no images, when the labels are not integers,
-        or when the images and labels disagree in number.
+        bytes of data, when there are no images or they have no pixels, when the
+        images are not uint8, when the labels are not integers in 0..9, or when
+        the images and labels disagree in number.
 
     Examples
     --------
@@ -339,6 +387,6 @@ def load_mnist(data_dir, *, kind="train", scale=True, return_X_y=True, max_bytes
         data=X,
         target=y,
         images=X.reshape(-1, *image_shape),
-        target_names=np.arange(10),
+        target_names=_MNIST_CLASSES.copy(),
         image_shape=image_shape,
     )

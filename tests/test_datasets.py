@@ -312,3 +312,80 @@ def test_load_mnist_max_bytes_applies_to_each_file(tmp_path):
 def test_load_mnist_kind_is_checked(tmp_path):
     with pytest.raises(ValueError, match='kind must be "train" or "t10k"'):
         load_mnist(tmp_path, kind="test")
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzip"])
+@pytest.mark.parametrize("n_dims", [33, 255])
+def test_load_idx_refuses_too_many_dimensions(tmp_path, n_dims, compress):
+    """A damaged header byte announcing up to 255 dimensions is refused by name, before
+    NumPy is asked for an array of more dimensions than it holds."""
+    header = struct.pack(f">BBBB{n_dims}I", 0, 0, 0x08, n_dims, *[1] * n_dims)
+    path = tmp_path / "images-idx3-ubyte"
+    path.write_bytes(gzip.compress(header + b"\x00") if compress else header + b"\x00")
+    with pytest.raises(ValueError, match=f"announces an array of {n_dims} dimensions") as info:
+        load_idx(path)
+    assert str(path) in str(info.value) and "at most 32" in str(info.value)
+
+
+def test_load_idx_reads_32_dimensions(tmp_path):
+    array = np.arange(4, dtype=np.uint8).reshape((2, 2) + (1,) * 30)
+    np.testing.assert_array_equal(load_idx(write_idx(tmp_path / "data-idx", array)), array)
+
+
+@pytest.mark.parametrize("shape", [(6, 0, 28), (6, 28, 0)])
+def test_load_mnist_refuses_images_without_pixels(tmp_path, shape):
+    images_path = write_idx(tmp_path / "train-images-idx3-ubyte", np.zeros(shape))
+    write_idx(tmp_path / "train-labels-idx1-ubyte", np.arange(6))
+    with pytest.raises(ValueError, match="without pixels") as info:
+        load_mnist(tmp_path)
+    message = str(info.value)
+    assert str(images_path) in message and f"announces shape {shape}" in message
+
+
+@pytest.mark.parametrize(
+    "type_code, images",
+    [
+        (0x0E, np.where(np.eye(28) > 0, np.nan, 0.5)),  # float64, NaN on the diagonal
+        (0x0D, np.full((28, 28), 300.0)),  # float32, outside 0..255
+        (0x0B, np.full((28, 28), -100)),  # int16, negative
+        (0x09, np.full((28, 28), 7)),  # int8: in range, but not MNIST's type
+    ],
+    ids=["float64-nan", "float32", "int16-negative", "int8"],
+)
+def test_load_mnist_refuses_images_that_are_not_uint8(tmp_path, type_code, images):
+    """Only uint8 intensities 0..255 are scaled to [0, 1]: any other type is refused."""
+    images_path = write_idx(tmp_path / "train-images-idx3-ubyte", np.stack([images] * 3), type_code)
+    write_idx(tmp_path / "train-labels-idx1-ubyte", np.array([7, 2, 1]))
+    dtype_name = np.dtype(TYPE_CODES[type_code]).name
+    with pytest.raises(ValueError, match=f"holds {dtype_name} images") as info:
+        load_mnist(tmp_path, scale=False)
+    message = str(info.value)
+    assert str(images_path) in message and "uint8" in message and "0x08" in message
+
+
+@pytest.mark.parametrize(
+    "labels, type_code, first",
+    [
+        ([7, 10, 1], 0x08, "the first, 10, is the label of image 1"),
+        ([-1, 2, 1], 0x09, "the first, -1, is the label of image 0"),
+        ([7, 2, 1007], 0x0C, "the first, 1007, is the label of image 2"),
+    ],
+    ids=["ten", "negative", "large"],
+)
+def test_load_mnist_refuses_labels_outside_the_digits(tmp_path, labels, type_code, first):
+    """target_names are the digits 0..9: so must every label be."""
+    images, _ = tiny_mnist(3)
+    write_idx(tmp_path / "train-images-idx3-ubyte", images)
+    labels_path = write_idx(tmp_path / "train-labels-idx1-ubyte", np.array(labels), type_code)
+    with pytest.raises(ValueError, match="1 of 3 labels outside the digits 0..9") as info:
+        load_mnist(tmp_path)
+    message = str(info.value)
+    assert str(labels_path) in message and first in message
+
+
+def test_load_mnist_labels_are_among_the_target_names(tmp_path):
+    images, _ = tiny_mnist(10)
+    write_mnist(tmp_path, "t10k", images, np.arange(10)[::-1])  # the extreme digits 0 and 9
+    data = load_mnist(tmp_path, kind="t10k", return_X_y=False)
+    assert np.isin(data.target, data.target_names).all()
+    np.testing.assert_array_equal(data.target, np.arange(10)[::-1])

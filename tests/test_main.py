@@ -6,6 +6,7 @@ import os
 import re
 import signal
 import struct
+import subprocess
 import sys
 import tempfile
 import warnings
@@ -17,7 +18,7 @@ from sklearn.exceptions import ConvergenceWarning
 import sknn.__main__ as mainjob
 from sknn.__main__ import main
 from sknn._callbacks import CallbackSupportMixin
-from sknn._main_output import LiveLine
+from sknn._main_output import LiveLine, write_plots
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MODELS = ["LogisticRegressionGD", "SoftmaxGD", "MLPClassifierGD (256,)"]
@@ -275,6 +276,11 @@ def assert_usage_error(capsys, argv, *fragments):
         (["--max-iter", "0"], ["--max-iter", "positive whole number", "'0'"]),
         (["--max-iter", "ten"], ["--max-iter", "'ten'"]),
         (["--threads", "-2"], ["--threads", "'-2'"]),
+        (["--threads", "1025"], ["--threads", "from 1 to 1024", "'1025'"]),
+        (
+            ["--threads", "99999999999999999999"],
+            ["--threads", "from 1 to 1024", "'99999999999999999999'"],
+        ),
         (["--random-state", "-1"], ["--random-state", "[0, 2**32)"]),
         (["--random-state", "4294967296"], ["--random-state"]),
         (["--bogus"], ["unrecognized arguments: --bogus"]),
@@ -284,6 +290,10 @@ def assert_usage_error(capsys, argv, *fragments):
 )
 def test_bad_arguments(capsys, no_training, argv, fragments):
     assert_usage_error(capsys, argv, *fragments)
+
+
+def test_threads_up_to_the_bound_are_accepted():
+    assert mainjob.make_parser().parse_args(["--threads", "1024"]).threads == 1024
 
 
 def test_missing_data_dir_says_it_is_missing(capsys, no_training, tmp_path):
@@ -351,6 +361,61 @@ def test_damaged_gzip_file(capsys, no_training, tmp_path):
     assert_usage_error(capsys, ["--data-dir", str(tmp_path)], str(labels), "damaged or truncated")
 
 
+@pytest.mark.parametrize(
+    "type_code, dtype, fragment",
+    [(0x0E, ">f8", "holds float64 images"), (0x0B, ">i2", "holds int16 images")],
+    ids=["float64", "int16"],
+)
+def test_images_that_are_not_uint8_are_refused_before_training(
+    capsys, no_training, tmp_path, type_code, dtype, fragment
+):
+    """NaN or negative intensities never reach a model: the file is named, exit 2."""
+    write_tiny_mnist(tmp_path, "t10k", 60, seed=0)
+    images = np.full((60, 28, 28), -1.0)
+    images[:, 0, 0] = np.nan if dtype == ">f8" else -32768
+    path = tmp_path / "t10k-images-idx3-ubyte.gz"
+    header = struct.pack(">BBBBIII", 0, 0, type_code, 3, *images.shape)
+    path.write_bytes(gzip.compress(header + images.astype(dtype).tobytes()))
+    assert_usage_error(capsys, ["--data-dir", str(tmp_path)], str(path), fragment, "uint8")
+
+
+def test_labels_outside_the_digits_are_refused_before_training(capsys, no_training, tmp_path):
+    write_tiny_mnist(tmp_path, "t10k", 60, seed=0)
+    path = tmp_path / "t10k-labels-idx1-ubyte.gz"
+    write_idx(path, np.arange(60) % 3 + 8)  # 8, 9, 10, 8, ...
+    assert_usage_error(
+        capsys, ["--data-dir", str(tmp_path)], str(path), "20 of 60 labels outside the digits"
+    )
+
+
+@pytest.mark.parametrize(
+    "header, fragment",
+    [
+        (struct.pack(">BBBBIII", 0, 0, 0x08, 3, 60, 0, 28), "without pixels"),
+        (struct.pack(">BBBB", 0, 0, 0x08, 255) + bytes(4 * 255), "255 dimensions"),
+    ],
+    ids=["zero-height", "255-dimensions"],
+)
+def test_damaged_idx_header(capsys, no_training, tmp_path, header, fragment):
+    write_tiny_mnist(tmp_path, "t10k", 60, seed=0)
+    path = tmp_path / "t10k-images-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(header))
+    assert_usage_error(capsys, ["--data-dir", str(tmp_path)], str(path), fragment)
+
+
+def test_splits_with_images_of_different_sizes_are_refused_before_training(
+    capsys, no_training, tmp_path
+):
+    write_tiny_mnist(tmp_path, "train", 60, seed=0)
+    write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", np.zeros((21, 20, 20)))
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", np.arange(21) % 3)
+    assert_usage_error(
+        capsys,
+        ["--data-dir", str(tmp_path)],
+        "the 'train' images are 28x28 pixels but the 't10k' images 20x20 pixels",
+    )
+
+
 def test_too_few_images_for_early_stopping(capsys, no_training, tmp_path):
     write_tiny_mnist(tmp_path, "t10k", 12, seed=0)  # 9 training images of 3 classes
     assert_usage_error(
@@ -397,6 +462,68 @@ def test_out_where_writing_fails_is_refused_before_training(
         ["--out", str(tmp_path)],
         f"--out {tmp_path}: cannot write there (Permission denied)",
     )
+
+
+PLOT_NAMES = [
+    f"{slug}_{what}.png" for slug in ESTIMATOR_SLUGS for what in ("training_curves", "weights")
+]
+
+
+@pytest.mark.parametrize("name", PLOT_NAMES)
+def test_out_where_a_plot_would_go_is_a_folder_is_refused_before_training(
+    capsys, no_training, tmp_path, name
+):
+    (tmp_path / name).mkdir()
+    assert_usage_error(
+        capsys, ["--out", str(tmp_path)], f"--out {tmp_path}: {name} is a folder there"
+    )
+
+
+def test_out_where_a_plot_would_go_is_a_broken_link_is_refused_before_training(
+    capsys, no_training, tmp_path
+):
+    (tmp_path / "softmaxgd_weights.png").symlink_to(tmp_path / "missing" / "weights.png")
+    assert_usage_error(
+        capsys, ["--out", str(tmp_path)], "softmaxgd_weights.png is there but is not a file"
+    )
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may write anywhere"
+)
+def test_out_where_a_plot_is_read_only_is_refused_before_training(capsys, no_training, tmp_path):
+    path = tmp_path / "softmaxgd_weights.png"
+    path.write_bytes(b"an older plot")
+    path.chmod(0o400)
+    assert_usage_error(capsys, ["--out", str(tmp_path)], "cannot overwrite softmaxgd_weights.png")
+    assert path.read_bytes() == b"an older plot"
+
+
+def test_out_where_a_plot_cannot_be_overwritten_is_refused_before_training(
+    capsys, no_training, monkeypatch, tmp_path
+):
+    # As root no file is read-only: make opening the plot fail as it would without
+    # write permission (for that module only: it looks open up before the builtins).
+    import sknn._main_data
+
+    def refuse(file, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    (tmp_path / "softmaxgd_weights.png").write_bytes(b"an older plot")
+    monkeypatch.setattr(sknn._main_data, "open", refuse, raising=False)
+    assert_usage_error(
+        capsys,
+        ["--out", str(tmp_path)],
+        "cannot overwrite softmaxgd_weights.png there (Permission denied)",
+    )
+
+
+def test_out_with_plots_of_an_earlier_run_is_accepted(capsys, no_training, tmp_path):
+    for name in PLOT_NAMES:
+        (tmp_path / name).write_bytes(b"an older plot")
+    with pytest.raises(AssertionError, match="went on to train"):  # the checks passed
+        main(["--out", str(tmp_path)])
+    assert all((tmp_path / name).read_bytes() == b"an older plot" for name in PLOT_NAMES)
 
 
 def test_out_is_checked_before_the_data_is_read(capsys, no_training, monkeypatch, tmp_path):
@@ -479,3 +606,57 @@ def test_main_splits_a_single_mnist_split(tmp_path, capsys):
     output = capsys.readouterr().out
     assert "60 images of the 't10k' split" in output
     assert "45 training, 15 test samples" in output
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_plot_titles_fit_their_figures(tmp_path, monkeypatch):
+    """Each title, that of the one-panel figure of a binary LogisticRegressionGD
+    included, lies within its figure as the Agg backend draws it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from sklearn.datasets import load_digits
+
+    saved = []
+    save = Figure.savefig
+
+    def savefig(figure, *args, **kwargs):
+        saved.append(figure)
+        return save(figure, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    X, y = load_digits(n_class=2, return_X_y=True)
+    estimators = mainjob.build_estimators(0, monitor="train_score", max_iter=2)
+    for name, estimator in estimators.items():
+        write_plots(estimator.fit(X / 16, y), name, tmp_path, (8, 8))
+    assert estimators["LogisticRegressionGD"].coef_.shape == (1, 64)  # one sigmoid unit
+
+    assert len(saved) == 6
+    for figure in saved:
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        (title,) = figure.texts  # the suptitle
+        box = title.get_window_extent(canvas.get_renderer())
+        assert title.get_text().split(":")[0] in estimators
+        assert 0 <= box.x0 and box.x1 <= figure.bbox.width, title.get_text()
+        assert 0 <= box.y0 and box.y1 <= figure.bbox.height, title.get_text()
+
+
+@pytest.mark.parametrize("argv", [["--max-iter", "1"], ["--max-iter", "1", "--quiet"]])
+def test_closed_stdout_ends_the_job_quietly(argv):
+    """As ``python -m sknn | head -1`` once head has gone: no traceback, status 141
+    (128 + SIGPIPE). Without --quiet the first progress line meets the closed pipe
+    while the models train; with it, the table at the end."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the job writes a line
+    try:
+        job = subprocess.run(
+            [sys.executable, "-m", "sknn", *argv],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        os.close(write_end)
+    assert job.stderr == ""
+    assert job.returncode == 141
