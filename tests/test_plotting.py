@@ -153,6 +153,27 @@ def test_curves_without_early_stopping(digits):
     )
 
 
+def test_best_epoch_skips_the_epochs_that_were_not_validated(digits):
+    # A warm-started fit that adds early stopping validates only its own epochs: the
+    # validation curve is NaN for the earlier ones, and the best epoch is found among
+    # the validated ones.
+    model = fit_quietly(SoftmaxGD(max_iter=3, warm_start=True, random_state=0), *digits)
+    model.set_params(early_stopping=True, n_iter_no_change=50, max_iter=4)
+    fit_quietly(model, *digits)
+    curve = model.validation_loss_curve_
+    assert np.isnan(curve[:3]).all() and not np.isnan(curve[3:]).any()
+
+    display = TrainingCurveDisplay.from_estimator(model)
+
+    best_epoch = int(np.nanargmin(curve)) + 1
+    assert best_epoch > 3
+    np.testing.assert_array_equal(display.best_epoch_line_.get_xdata(), [best_epoch, best_epoch])
+    assert display.best_epoch_line_.get_label() == f"best validation epoch ({best_epoch})"
+
+    never_validated = TrainingCurveDisplay([3.0, 2.0], validation_loss_curve=[np.nan, np.nan])
+    assert never_validated.plot().best_epoch_line_ is None
+
+
 def test_validation_accuracy_alone(digits):
     model = fit_quietly(
         LogisticRegressionGD(early_stopping=True, max_iter=8, random_state=0), *digits
@@ -302,6 +323,72 @@ def test_weight_image_errors(monitored):
         WeightImageDisplay.from_estimator(SoftmaxGD(), image_shape=(8, 8))
     with pytest.raises(TypeError, match="neither coef_ nor coefs_"):
         WeightImageDisplay.from_estimator(StandardScaler().fit([[0.0], [1.0]]), image_shape=(1,))
+
+
+#: Bad parameters of WeightImageDisplay.from_estimator, the error and what it says.
+BAD_WEIGHT_IMAGE_PARAMETERS = [
+    ({"ncols": 0}, ValueError, "ncols must be a positive integer, or None .*; got 0"),
+    ({"ncols": -1}, ValueError, "ncols must be a positive integer, or None .*; got -1"),
+    ({"ncols": 2.0}, TypeError, "ncols must be a positive integer.*got 2.0 of type float"),
+    ({"max_panels": 2.5}, TypeError, "max_panels must be a positive integer, or None to"),
+    ({"max_panels": True}, TypeError, "max_panels must be .*got True of type bool"),
+    ({"image_shape": 64}, TypeError, r"image_shape must be a tuple of two positive .*\(8, 8\)"),
+    ({"image_shape": (8.0, 8.0)}, TypeError, "image_shape must be a tuple of two positive"),
+    ({"image_shape": (64,)}, ValueError, r"image_shape must be .*; got \(64,\)"),
+    ({"image_shape": (8, 8, 1)}, ValueError, r"image_shape must be .*; got \(8, 8, 1\)"),
+    ({"image_shape": (-8, -8)}, ValueError, "image_shape must be a tuple of two positive"),
+]
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    BAD_WEIGHT_IMAGE_PARAMETERS,
+    ids=[
+        f"{name}={value!r}"
+        for (kwargs, _, _) in BAD_WEIGHT_IMAGE_PARAMETERS
+        for name, value in kwargs.items()
+    ],
+)
+def test_weight_image_parameters_are_checked(monitored, kwargs, error, message):
+    kwargs = {"image_shape": (8, 8), **kwargs}
+    with pytest.raises(error, match=message):
+        WeightImageDisplay.from_estimator(monitored, **kwargs)
+
+
+def test_weight_image_accepts_integers_of_any_kind(monitored):
+    display = WeightImageDisplay.from_estimator(
+        monitored, image_shape=np.array([8, 8]), max_panels=np.int64(4), ncols=np.int32(2)
+    )
+    assert display.axes_.shape == (2, 2) and len(display.images_) == 4
+    assert display.images_[0].get_array().shape == (8, 8)
+    display = WeightImageDisplay(monitored.coef_, [8, 8]).plot(ncols=20)  # at most n_panels
+    assert display.axes_.shape == (1, 10)
+
+
+def test_weight_image_without_panels():
+    with pytest.raises(ValueError, match=r"weights has no rows \(shape \(0, 64\)\)"):
+        WeightImageDisplay(np.ones((0, 64)), (8, 8)).plot()
+
+
+@pytest.mark.parametrize(
+    "curves, kind, message",
+    [
+        ({"loss_curve": []}, "loss", "loss_curve is empty, so there is nothing to draw"),
+        (
+            {"loss_curve": [1, 2, 3], "validation_loss_curve": []},
+            "loss",
+            "validation_loss_curve is empty.*or None when it was not recorded",
+        ),
+        ({"loss_curve": [1, 2], "train_scores": []}, "accuracy", "train_scores is empty"),
+        ({"loss_curve": [1, 2], "batch_loss_curve": []}, "batch_loss", "one number per mini-batch"),
+        ({"loss_curve": [[1, 2], [3, 4]]}, "loss", r"loss_curve must be 1-d.*shape \(2, 2\)"),
+        ({"loss_curve": ["low", "lower"]}, "loss", "loss_curve must be a sequence of numbers"),
+    ],
+    ids=["empty-loss", "empty-validation", "empty-scores", "empty-batch", "2-d", "strings"],
+)
+def test_training_curves_are_checked(curves, kind, message):
+    with pytest.raises(ValueError, match=message):
+        TrainingCurveDisplay(**curves).plot(kind=kind)
 
 
 # ---------------------------------------------------------------- without matplotlib

@@ -1,5 +1,7 @@
 """TrainingCurveDisplay: loss and accuracy against the epoch, or loss against the batch."""
 
+import reprlib
+
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
@@ -36,6 +38,9 @@ class TrainingCurveDisplay:
       ``monitor="train_score"``;
     - ``batch_loss_curve_``: the objective of every mini-batch, with
       ``monitor="batch_loss"``.
+
+    Each curve given must hold at least one value; a curve that was not recorded
+    is None.
 
     Parameters
     ----------
@@ -214,7 +219,6 @@ class TrainingCurveDisplay:
         self.lines_ = {}
         training_color = None
         for key, values in curves.items():
-            values = np.asarray(values, dtype=float)
             steps = np.arange(1, values.size + 1)
             label = f"{key}: {_LOSS_MEANING[key]}" if key in _LOSS_MEANING else key
             label = f"{label} ({name})" if name else label
@@ -228,10 +232,16 @@ class TrainingCurveDisplay:
 
         self.best_epoch_line_ = None
         if mark_best_epoch and kind != "batch_loss" and self.validation_loss_curve is not None:
-            # Early stopping keeps the parameters of the first epoch of least validation loss.
-            best_epoch = int(np.argmin(self.validation_loss_curve)) + 1
-            label = f"best validation epoch ({best_epoch})"
-            self.best_epoch_line_ = ax.axvline(best_epoch, color="gray", linestyle=":", label=label)
+            # Early stopping keeps the parameters of the first epoch of least validation
+            # loss. An epoch that was not validated (a warm-started fit without
+            # validation, say) is NaN in the curve: nanargmin skips it.
+            validation_loss = _as_curve(self.validation_loss_curve, "validation_loss_curve")
+            if not np.isnan(validation_loss).all():
+                best_epoch = int(np.nanargmin(validation_loss)) + 1
+                label = f"best validation epoch ({best_epoch})"
+                self.best_epoch_line_ = ax.axvline(
+                    best_epoch, color="gray", linestyle=":", label=label
+                )
 
         xlabel, ylabel = _AXIS_LABELS[kind]
         ax.set_xlabel(xlabel)
@@ -242,18 +252,23 @@ class TrainingCurveDisplay:
         return self
 
     def _curves(self, kind):
-        """The recorded curves that ``kind`` draws, keyed by their name; checked."""
+        """The recorded curves that ``kind`` draws, as float arrays keyed by their name;
+        checked."""
         if kind == "loss":
-            curves = {"training loss": self.loss_curve}
+            curves = {"training loss": _as_curve(self.loss_curve, "loss_curve")}
             if self.validation_loss_curve is not None:
-                curves["validation loss"] = self.validation_loss_curve
+                curves["validation loss"] = _as_curve(
+                    self.validation_loss_curve, "validation_loss_curve"
+                )
             return curves
         if kind == "accuracy":
             curves = {}
             if self.train_scores is not None:
-                curves["training accuracy"] = self.train_scores
+                curves["training accuracy"] = _as_curve(self.train_scores, "train_scores")
             if self.validation_scores is not None:
-                curves["validation accuracy"] = self.validation_scores
+                curves["validation accuracy"] = _as_curve(
+                    self.validation_scores, "validation_scores"
+                )
             if not curves:
                 raise ValueError(
                     "No accuracy was recorded during training: fit the estimator with "
@@ -267,5 +282,29 @@ class TrainingCurveDisplay:
                     "The loss of each mini-batch was not recorded: fit the estimator "
                     'with monitor="batch_loss".'
                 )
-            return {"batch loss": self.batch_loss_curve}
+            return {
+                "batch loss": _as_curve(self.batch_loss_curve, "batch_loss_curve", "mini-batch")
+            }
         raise ValueError(f"kind must be one of {sorted(_AXIS_LABELS)}; got {kind!r}.")
+
+
+def _as_curve(values, name, step="epoch"):
+    """``values``, the curve ``name``, as a 1-d float array of one value per ``step``;
+    raise a ValueError that says what to give when it is not one, or is empty."""
+    try:
+        curve = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"{name} must be a sequence of numbers, one per {step}; got {reprlib.repr(values)}."
+        ) from error
+    if curve.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-d, one number per {step}; got an array of shape {curve.shape}."
+        )
+    if curve.size == 0:
+        instead = "" if name == "loss_curve" else ", or None when it was not recorded"
+        raise ValueError(
+            f"{name} is empty, so there is nothing to draw: give one number per "
+            f"{step}{instead}. A fitted estimator records one per {step} it trained."
+        )
+    return curve

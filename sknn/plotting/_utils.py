@@ -1,4 +1,7 @@
-"""What the displays share: the check that matplotlib is installed, the fitted model."""
+"""What the displays share: the check that matplotlib is installed, the fitted model,
+the checks of their counts."""
+
+import numbers
 
 
 def check_matplotlib(caller_name):
@@ -23,3 +26,31 @@ def final_estimator(estimator):
     if hasattr(estimator, "steps"):
         return estimator.steps[-1][1]
     return estimator
+
+
+def check_count(value, name, none_means):
+    """Raise unless ``value``, the parameter ``name``, is a positive integer or None.
+
+    Parameters
+    ----------
+    value : object
+        The value given.
+    name : str
+        The parameter's name, for the message.
+    none_means : str
+        What None asks for, for the message: "to draw every unit".
+
+    Raises
+    ------
+    TypeError
+        When ``value`` is neither an integer nor None (a float, a bool, a string).
+    ValueError
+        When ``value`` is an integer below 1.
+    """
+    if value is None:
+        return
+    expected = f"{name} must be a positive integer, or None {none_means}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{expected}; got {value!r} of type {type(value).__name__}.")
+    if value < 1:
+        raise ValueError(f"{expected}; got {value!r}.")

@@ -1,11 +1,12 @@
 """WeightImageDisplay: the weights of the output units or first hidden layer as images."""
 
 import math
+import numbers
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._utils import check_matplotlib, final_estimator
+from ._utils import check_count, check_matplotlib, final_estimator
 
 
 class WeightImageDisplay:
@@ -23,11 +24,12 @@ class WeightImageDisplay:
     Parameters
     ----------
     weights : array-like of shape (n_panels, n_pixels)
-        One row per panel; ``n_pixels`` must equal the product of ``image_shape``.
+        One row per panel, at least one; ``n_pixels`` must equal the product of
+        ``image_shape``.
 
-    image_shape : tuple of int
-        Shape of each image, such as ``(8, 8)`` for the digits data or ``(28, 28)``
-        for MNIST.
+    image_shape : tuple of two int
+        Shape ``(height, width)`` of each image, such as ``(8, 8)`` for the digits
+        data or ``(28, 28)`` for MNIST.
 
     titles : list of str, default=None
         Title of each panel; none when None.
@@ -91,13 +93,14 @@ class WeightImageDisplay:
         estimator : fitted sknn estimator or Pipeline ending in one
             The estimator whose weights are drawn.
 
-        image_shape : tuple of int
-            Shape of each image; its product must equal ``n_features_in_``.
+        image_shape : tuple of two int
+            Shape ``(height, width)`` of each image; its product must equal
+            ``n_features_in_``.
 
-        max_panels : int, default=None
+        max_panels : int >= 1, default=None
             Draw only the first ``max_panels`` units; all when None.
 
-        ncols : int, default=None
+        ncols : int >= 1, default=None
             Number of columns of the grid; see :meth:`plot`.
 
         cmap : str or matplotlib Colormap, default="RdBu_r"
@@ -146,9 +149,8 @@ class WeightImageDisplay:
                 f"{type(estimator).__name__} has neither coef_ nor coefs_: "
                 "WeightImageDisplay draws the weights of sknn's estimators."
             )
+        check_count(max_panels, "max_panels", none_means="to draw every unit")
         if max_panels is not None:
-            if max_panels < 1:
-                raise ValueError(f"max_panels must be at least 1; got {max_panels}.")
             weights, titles = weights[:max_panels], titles[:max_panels]
         display = cls(weights, image_shape, titles=titles)
         return display.plot(ncols=ncols, cmap=cmap, figure=figure)
@@ -158,9 +160,10 @@ class WeightImageDisplay:
 
         Parameters
         ----------
-        ncols : int, default=None
-            Number of columns of the grid. When None, ``n_panels`` up to 5 panels,
-            else the larger of 5 and ``ceil(sqrt(n_panels))``.
+        ncols : int >= 1, default=None
+            Number of columns of the grid (at most ``n_panels`` are used). When
+            None, ``n_panels`` up to 5 panels, else the larger of 5 and
+            ``ceil(sqrt(n_panels))``.
 
         cmap : str or matplotlib Colormap, default="RdBu_r"
             A diverging colour map.
@@ -178,12 +181,18 @@ class WeightImageDisplay:
             and ``colorbar_``.
         """
         check_matplotlib(f"{type(self).__name__}.plot")
+        check_count(ncols, "ncols", none_means="to choose it from the number of panels")
         weights = np.asarray(self.weights, dtype=float)
         if weights.ndim != 2:
             raise ValueError(
                 f"weights must have shape (n_panels, n_pixels); got shape {weights.shape}."
             )
-        image_shape = tuple(int(size) for size in np.atleast_1d(self.image_shape))
+        if weights.shape[0] == 0:
+            raise ValueError(
+                f"weights has no rows (shape {weights.shape}), so there is no panel to "
+                "draw; give at least one row, of shape (n_panels, n_pixels)."
+            )
+        image_shape = _check_image_shape(self.image_shape)
         n_panels, n_pixels = weights.shape
         if math.prod(image_shape) != n_pixels:
             raise ValueError(
@@ -228,3 +237,21 @@ class WeightImageDisplay:
         self.figure_ = figure
         self.axes_ = axes
         return self
+
+
+def _check_image_shape(image_shape):
+    """``image_shape`` as a tuple (height, width) of Python ints; raise if it is not one."""
+    expected = (
+        "image_shape must be a tuple of two positive integers (height, width), such as "
+        "(8, 8) for the digits or (28, 28) for MNIST"
+    )
+    sizes = image_shape
+    if isinstance(sizes, np.ndarray) and sizes.ndim == 1:
+        sizes = sizes.tolist()
+    if not isinstance(sizes, (tuple, list)) or not all(
+        isinstance(size, numbers.Integral) and not isinstance(size, bool) for size in sizes
+    ):
+        raise TypeError(f"{expected}; got {image_shape!r}.")
+    if len(sizes) != 2 or min(sizes) < 1:
+        raise ValueError(f"{expected}; got {image_shape!r}.")
+    return tuple(int(size) for size in sizes)
