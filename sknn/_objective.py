@@ -17,8 +17,6 @@ Unlike scikit-learn's MLPClassifier, ``alpha`` is neither halved nor divided by 
 number of samples (see the user guide's page on the objective).
 """
 
-from ._primitives import add_scaled_
-
 
 class Objective:
     """``J = C + alpha * sum ||W||^2`` of a network and an output unit, with its gradient.
@@ -60,7 +58,7 @@ class Objective:
         if self.alpha:
             w = params.weight_vector
             loss += self.alpha * float(w @ w)
-            add_scaled_(grads.weight_vector, 2 * self.alpha, w)  # dJ/dW = dC/dW + 2 alpha W
+            grads.weight_vector += 2 * self.alpha * w
         return loss
 
     def full_batch_value_and_gradient(self, params, grads, batches, workspace, batch_grads):
@@ -81,7 +79,7 @@ class Objective:
                 params, batch_grads, X, T, sample_weight, workspace
             )
             loss += share * batch_loss  # C = sum_c (N_c / N) C_c
-            add_scaled_(grads.flat, share, batch_grads.flat)
+            grads.flat += share * batch_grads.flat
         return self.add_penalty(params, grads, loss)
 
     def penalty(self, params):

@@ -15,7 +15,7 @@ two-thread fit of the MLP many times slower; see docs/performance.rst.)
 
 import math
 
-from ._primitives import add_scaled_, apply_, namespace, zeros_like
+from ._primitives import apply_, namespace, zeros_like
 
 #: How much the "adaptive" schedule divides the learning rate by, and where it stops.
 ADAPTIVE_DIVISOR = 5.0
@@ -81,17 +81,18 @@ class SGD:
         self.power_t = power_t
 
     def step(self, params, grads):
-        """One update of ``params`` (in place) from the gradient ``grads``.
+        """One update of ``params`` (in place) from the gradient ``grads`` (overwritten).
 
-        No array is allocated: each line is one pass over the parameters (BLAS's
-        axpy, ``y += a * x``, see :func:`~sknn._primitives.add_scaled_`).
+        No array is allocated: the intermediate results go into ``grads``, which holds
+        the next batch's gradient anyway.
         """
-        eta, mu, v, g = self.learning_rate, self.momentum, self.velocity, grads
+        mu, v, g = self.momentum, self.velocity, grads
+        g *= self.learning_rate  # g is now eta g
         v *= mu
-        add_scaled_(v, -eta, g)  # v <- mu v - eta g
+        v -= g  # v <- mu v - eta g
         if self.nesterov:
-            add_scaled_(params, mu, v)
-            add_scaled_(params, -eta, g)  # w <- w + mu v - eta g
+            params -= g
+            params += apply_(namespace(v).multiply, g, v, mu)  # w <- w + mu v - eta g
         else:
             params += v  # w <- w + v
 
@@ -155,7 +156,8 @@ class Adam:
     gradient. (scikit-learn folds both corrections into the step size, which puts its
     ``epsilon`` at ``epsilon * sqrt(1 - beta_2^t)`` in this formula: the same method.)
     :meth:`step` writes its intermediate results into ``grads``, which holds the
-    next batch's gradient anyway: a step allocates no array.
+    next batch's gradient anyway, and into a scratch vector allocated once: a step
+    allocates no array.
 
     Parameters
     ----------
@@ -181,6 +183,7 @@ class Adam:
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
+        self._scratch = zeros_like(first_moment)  # for (1 - beta) g: no array per step
 
     def step(self, params, grads):
         """One update of ``params`` (in place) from the gradient ``grads`` (overwritten)."""
@@ -193,18 +196,18 @@ class Adam:
         )
         self.steps += 1
         t = self.steps
-        xp = namespace(v)
+        xp, scratch = namespace(v), self._scratch
         m *= beta_1
-        add_scaled_(m, 1 - beta_1, g)  # m <- beta_1 m + (1 - beta_1) g
+        m += apply_(xp.multiply, scratch, g, 1 - beta_1)  # m <- beta_1 m + (1 - beta_1) g
         g *= g
         v *= beta_2
-        add_scaled_(v, 1 - beta_2, g)  # v <- beta_2 v + (1 - beta_2) g^2
+        v += apply_(xp.multiply, scratch, g, 1 - beta_2)  # v <- beta_2 v + (1 - beta_2) g^2
         denominator = apply_(xp.sqrt, g, v)
         denominator *= 1 / math.sqrt(1 - beta_2**t)
         denominator += self.epsilon  # sqrt(v_hat) + epsilon
-        ratio = apply_(xp.divide, denominator, m, denominator)  # m / (sqrt(v_hat) + epsilon)
-        # w <- w - eta m_hat / (sqrt(v_hat) + epsilon), with m_hat = m / (1 - beta_1^t):
-        add_scaled_(params, -self.learning_rate / (1 - beta_1**t), ratio)
+        step = apply_(xp.divide, denominator, m, denominator)
+        step *= self.learning_rate / (1 - beta_1**t)  # eta m_hat / (sqrt(v_hat) + epsilon)
+        params -= step
 
     def epoch_ends(self, n_samples_seen):
         """Adam has no learning-rate schedule."""

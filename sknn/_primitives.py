@@ -9,7 +9,6 @@ side, beside the plain expression both compute:
 
 - :func:`matmul_into`: ``out[...] = A @ B``;
 - :func:`apply_`: ``out[...] = func(*args)``, an in-place update;
-- :func:`add_scaled_`: ``y += a * x``, the optimizers' and the penalty's update;
 - :func:`gather_rows`: ``X[indices]``, the rows of a mini-batch;
 - :func:`relu_`, :func:`keep_where_positive_`, :func:`expit`, :func:`log_expit`,
   :func:`logsumexp`: the few elementwise functions NumPy and the standard spell
@@ -26,7 +25,6 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg import blas
 from scipy.special import expit as _np_expit
 from scipy.special import log_expit as _np_log_expit
 from scipy.special import logsumexp as _np_logsumexp
@@ -151,41 +149,6 @@ def apply_(func, out, *args, **kwargs):
         return func(*args, **kwargs, out=out)
     out[...] = func(*args, **kwargs)
     return out
-
-
-#: BLAS's axpy, ``y <- a x + y``, by dtype (SciPy's wrappers; LP64, so vectors of
-#: fewer than 2**31 entries).
-_AXPY = {np.dtype(np.float32): blas.saxpy, np.dtype(np.float64): blas.daxpy}
-_AXPY_MAX_SIZE = 2**31 - 1
-
-
-def add_scaled_(y, a, x):
-    """``y += a * x``, in place, for vectors ``x`` and ``y`` of one shape.
-
-    NumPy's ``y += a * x`` passes over the data three times (the product into a
-    temporary, then the sum); BLAS's axpy passes once. On the 50,890 parameters of a
-    784-64-10 network that makes a Nesterov step with the penalty's gradient about a
-    third faster, with OpenBLAS's SkylakeX and Haswell kernels alike (the last
-    section of ``benchmarks/before_after.py`` times it). SciPy's wrapper returns a
-    new array when ``y`` is not a contiguous vector of the routine's dtype: then the
-    result is written back. It would also write into a read-only ``y``, which
-    therefore, like anything but a float NumPy vector, takes the plain expression.
-    """
-    axpy = _AXPY.get(y.dtype) if type(y) is np.ndarray else None
-    if (
-        axpy is not None
-        and type(x) is np.ndarray
-        and y.ndim == 1
-        and x.shape == y.shape
-        and y.size <= _AXPY_MAX_SIZE
-        and y.flags.writeable
-    ):
-        result = axpy(x, y, a=a)
-        if result is not y:  # y was copied (strided): write the result back
-            y[...] = result
-        return y
-    y += a * x
-    return y
 
 
 def sum_(x, axis=None, keepdims=False, out=None):

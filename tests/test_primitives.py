@@ -5,7 +5,7 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 
-from sknn._primitives import add_scaled_, all_finite, gather_rows, induced_inf_norm, matmul_into
+from sknn._primitives import all_finite, gather_rows, induced_inf_norm, matmul_into
 
 rng = np.random.RandomState(0)
 
@@ -31,40 +31,6 @@ def test_gather_rows_is_fancy_indexing(sparse, out_dtype):
     else:
         assert rows.base is out and rows.dtype == out_dtype
         assert_allclose(rows, X[indices].astype(out_dtype), rtol=0)
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize(
-    "layout", ["vector", "strided y", "strided x", "other dtype x", "read-only x", "matrix"]
-)
-def test_add_scaled_is_y_plus_a_x_in_place(dtype, layout):
-    # BLAS's axpy where it writes into y, the plain expression elsewhere: y is updated
-    # in place either way (a copy made by SciPy's wrapper would leave it as it was).
-    x = rng.normal(size=(2 * 501,)).astype(dtype)
-    y = rng.normal(size=(2 * 501,)).astype(dtype)
-    if layout == "strided y":
-        y = y[::2]
-    x = x[::2] if layout in ("strided x", "strided y") else x[:501]
-    y = y[:501] if layout != "strided y" else y
-    if layout == "other dtype x":
-        x = x.astype(np.float64 if dtype == np.float32 else np.float32)
-    if layout == "read-only x":
-        x.flags.writeable = False
-    if layout == "matrix":
-        x, y = x.reshape(3, 167), y.reshape(3, 167)
-    expected = y + -0.37 * x
-    result = add_scaled_(y, -0.37, x)
-    assert result is y
-    eps = np.finfo(np.float32 if np.float32 in (x.dtype, y.dtype) else np.float64).eps
-    # (BLAS may fuse the multiply and the add: one rounding, not two)
-    assert_allclose(y, expected, rtol=8 * eps, atol=8 * eps * np.abs(expected).max())
-    assert y.dtype == dtype
-
-
-def test_add_scaled_into_itself_doubles():
-    y = np.arange(5.0)
-    add_scaled_(y, 1.0, y)
-    assert_array_equal(y, 2 * np.arange(5.0))
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, None])
