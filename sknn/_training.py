@@ -286,10 +286,16 @@ def run_epochs(
     return Outcome(epochs=epoch, converged=converged, interrupted=interrupted)
 
 
+#: How much the training loss must rise over a call, relative to its first epoch, to be
+#: reported as divergence. Near an optimum (a warm start that converges at once, say)
+#: SGD's noise moves the epoch's loss by far less; a diverging fit grows it by far more.
+DIVERGENCE_RISE = 0.1
+
+
 def warn_if_not_converged(state, epochs_before, outcome, max_iter):
     """ConvergenceWarning when the loss rose, or when max_iter ended training."""
     losses = state.loss_curve[epochs_before:]
-    if len(losses) >= 2 and losses[-1] > losses[0]:
+    if len(losses) >= 2 and losses[-1] > losses[0] + DIVERGENCE_RISE * abs(losses[0]):
         # A finite loss that grows is divergence too; "raise max_iter" would be the wrong
         # advice.
         warnings.warn(

@@ -484,3 +484,37 @@ def test_a_second_sigint_interrupts_at_once(Estimator, monkeypatch):
     assert len(starts) == 3
     assert_array_equal(flat_parameters(model), starts[-1])  # the batch in flight is dropped
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+# ---------------------------------------------------------------- finite divergence
+def test_a_finite_loss_that_rises_is_reported_as_divergence():
+    from sklearn.datasets import load_iris
+
+    from sknn import SoftmaxGD
+
+    X_iris, y_iris = load_iris(return_X_y=True)
+    model = SoftmaxGD(learning_rate_init=0.3, batch_size=150, max_iter=30, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="the optimization is diverging"):
+        model.fit(X_iris * 10, y_iris)  # unscaled features, too large a step
+    assert model.loss_curve_[-1] > 10 * model.loss_curve_[0]
+
+
+def test_sgd_noise_after_a_warm_start_is_not_called_divergence():
+    # A warm start at the optimum: the stopping rule ends the call after a few epochs
+    # whose loss moves by SGD's noise, a little up or down; no ConvergenceWarning.
+    from sknn import SoftmaxGD
+
+    noise = np.random.RandomState(0)
+    X_noisy = noise.randn(300, 5)
+    y_noisy = (X_noisy[:, 0] + 0.5 * noise.randn(300) > 0).astype(int)
+    model = SoftmaxGD(random_state=0, max_iter=300, warm_start=True, batch_size=16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X_noisy, y_noisy)
+    n_before = model.n_iter_
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model.fit(X_noisy, y_noisy)
+    losses = model.loss_curve_[n_before:]
+    assert model.n_iter_ < n_before + 300  # the stopping rule ended it
+    assert abs(losses[-1] - losses[0]) < 0.01 * losses[0]
