@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.class_weight import compute_sample_weight
 
 from sknn import LogisticRegressionGD, MLPClassifierGD, SoftmaxGD
@@ -171,6 +172,25 @@ def test_objective_and_gradients_defaults_to_the_fitted_parameters():
     )
     assert J == again
     assert gradients["coef_"].shape == model.coef_.shape
+
+    # Plain nested lists, as a student types them, are the same parameters.
+    as_lists = {"coef_": model.coef_.tolist(), "intercept_": model.intercept_.tolist()}
+    from_lists, _ = objective_and_gradients(SoftmaxGD(alpha=0.1), X, y3, parameters=as_lists)
+    assert from_lists == J
+
+
+@pytest.mark.parametrize("Estimator", [MLPClassifierGD, LogisticRegressionGD])
+def test_objective_and_gradients_of_a_fitted_multilabel_model(Estimator):
+    Y = np.c_[np.arange(15) % 2, np.arange(15) % 3 == 0].astype(int)
+    model = Estimator(random_state=0, max_iter=3, alpha=0.01)
+    with pytest.warns(ConvergenceWarning):
+        model.fit(X, Y)
+    J, _ = objective_and_gradients(model, X, Y)  # at the fitted parameters
+    public = ("coefs_", "intercepts_") if Estimator is MLPClassifierGD else ("coef_", "intercept_")
+    parameters = {name: getattr(model, name) for name in public}
+    again, _ = objective_and_gradients(Estimator(alpha=0.01), X, Y, parameters=parameters)
+    assert J == pytest.approx(again, rel=1e-12)
+    assert max(check_gradients(model, X, Y).values()) < 1e-6
 
 
 @pytest.mark.parametrize("class_weight", [{0: 5.0, 1: 1.0, 2: 0.5}, "balanced"])

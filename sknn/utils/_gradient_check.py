@@ -42,8 +42,9 @@ class _FullBatch:
         model = clone(estimator)
         X = np.asarray(X, dtype=np.float64)
         X, y = model._validate_training_data(X, y, reset=True, fitted={})
-        if fitted:
+        if fitted:  # what _encode_targets checks y against when continuing
             model.classes_ = estimator.classes_
+            model._target_type = estimator._target_type
         incremental = fitted or classes is not None  # classes_ or classes, not y, name them
         targets = model._encode_targets(y, classes, fitted, incremental, np.float64)
         # The class weights multiply the sample weights, as in training.
@@ -103,8 +104,9 @@ def _set_public_parameters(model, parameters, names):
             f"parameters must be a dict with exactly the keys {sorted(expected)} (the "
             f"fitted attributes of {type(model).__name__}); got {given}."
         )
+    per_layer = {name.partition("[")[0] for name in weight_names + intercept_names if "[" in name}
     for name, value in parameters.items():
-        if isinstance(value, list | tuple):
+        if name in per_layer:  # coefs_, intercepts_: a list of one array per layer
             value = [np.asarray(array, dtype=np.float64) for array in value]
         else:
             value = np.asarray(value, dtype=np.float64)
