@@ -152,8 +152,10 @@ def register_activation(
 
     Both functions work in place, like the built-in ones: ``forward(Z)`` overwrites
     the pre-activations ``Z`` with ``f(Z)``; ``derivative(A, delta)`` multiplies
-    ``delta`` by ``f'(z)``, given only the stored activations ``A = f(Z)``. Check a
-    new pair with :func:`sknn.utils.check_gradients` before trusting it.
+    ``delta`` by ``f'(z)``, given only the stored activations ``A = f(Z)``; what they
+    return is ignored, and a function that returns a new array instead (``np.tanh``
+    rather than ``np.tanh(Z, out=Z)``) is refused. Check a new pair with
+    :func:`sknn.utils.check_gradients` before trusting it.
 
     Parameters
     ----------
@@ -163,6 +165,14 @@ def register_activation(
         ``forward(Z)``: ``Z[...] = f(Z)``.
     derivative : callable
         ``derivative(A, delta)``: ``delta[...] *= f'(z)`` where ``A = f(z)``.
+
+    Raises
+    ------
+    ValueError
+        When ``name`` is empty or taken.
+    TypeError
+        When ``forward`` or ``derivative`` is not callable, or, called on a small
+        NumPy array, returns a new array instead of working in place.
 
     Examples
     --------
@@ -186,4 +196,34 @@ def register_activation(
         raise ValueError(f"An activation called {name!r} is registered already.")
     if not (callable(forward) and callable(derivative)):
         raise TypeError("forward and derivative must both be callables.")
+    _check_in_place(name, forward, derivative)
     ACTIVATIONS[name] = Activation(forward, derivative)
+
+
+def _check_in_place(name, forward, derivative):
+    """Raise a TypeError when ``forward`` or ``derivative`` returns a new array.
+
+    The network ignores what they return: a ``forward`` that returns ``f(Z)`` and
+    leaves ``Z`` as it is would train, silently, as the identity (and its gradients
+    would check, since the derivative is ignored the same way). Each is called once on
+    a small NumPy array; one that cannot take NumPy arrays is not checked.
+    """
+    A = np.array([[-1.0, 0.5, 2.0]])  # Z, then f(Z) once forward has run on it
+    delta = np.ones_like(A)
+    probes = (
+        ("forward(Z)", lambda: forward(A), A, "Z[...] = f(Z)"),
+        ("derivative(A, delta)", lambda: derivative(A, delta), delta, "delta[...] *= f'(z)"),
+    )
+    for call, probe, argument, in_place in probes:
+        try:
+            result = probe()
+        except Exception:  # not for NumPy arrays (another namespace's functions, say)
+            return
+        if result is not None and result is not argument:
+            raise TypeError(
+                f"Activation {name!r}: {call} returned a new {type(result).__name__}; "
+                f"it must work in place ({in_place}), like the built-in activations, "
+                "since the network uses the array it passed and ignores what is "
+                "returned. Write the result into the argument, for example with "
+                "out= (np.tanh(Z, out=Z)) or an in-place operator (delta *= ...)."
+            )

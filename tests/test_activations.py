@@ -102,3 +102,31 @@ def test_register_activation_checks_what_it_is_given(monkeypatch):
         register_activation("cube", square, None)
     with pytest.raises(ValueError, match=r"Unknown activation 'cube'; registered: \["):
         get_activation("cube")
+
+
+def test_register_activation_refuses_functions_that_return_a_new_array(monkeypatch):
+    # The network ignores what the functions return: one that returns f(Z) instead of
+    # writing it into Z would train as the identity, and its gradients would check.
+    monkeypatch.setattr("sknn._activations.ACTIVATIONS", dict(ACTIVATIONS))
+    from sknn._activations import ACTIVATIONS as registry
+    from sknn.utils import register_activation
+
+    def tanh_in_place(Z):
+        return np.tanh(Z, out=Z)  # returns Z itself: accepted
+
+    def tanh_derivative(A, delta):
+        delta *= 1 - A * A
+
+    with pytest.raises(TypeError, match=r"'tanh_new': forward\(Z\) returned a new ndarray"):
+        register_activation("tanh_new", np.tanh, tanh_derivative)
+    with pytest.raises(TypeError, match=r"derivative\(A, delta\) returned a new ndarray"):
+        register_activation("tanh_new", tanh_in_place, lambda A, delta: delta * (1 - A * A))
+    assert "tanh_new" not in registry
+    register_activation("tanh_new", tanh_in_place, tanh_derivative)
+    assert registry["tanh_new"].forward is tanh_in_place
+
+    def torch_only(Z):  # cannot take a NumPy array: not checked, registered
+        return Z.clamp_(min=0)
+
+    register_activation("torch_relu", torch_only, tanh_derivative)
+    assert "torch_relu" in registry
