@@ -327,21 +327,23 @@ def _finite_state(optimizer):
 
 
 def check_finite_outputs(objective, params, train, data_bound, settings):
-    """Raise unless the fitted model's logits are finite on the training data.
+    """Raise unless the fitted model's logits are finite on every row of the training X.
 
     Finite parameters can still overflow (a fit that diverged without reaching
     infinity), and then ``predict_proba`` would be NaN. The network's bound on its
     logits for inputs up to ``max |x|`` (``output_bound``) proves them finite at the
     cost of one pass over the parameters; only when it cannot (a bound near the
     dtype's largest number, or an activation of unknown range) are the logits
-    computed on every training sample.
+    computed on every row of X: those trained on, and those left out (of zero weight,
+    or held out for validation) alike, since ``predict_proba(X)`` covers them all.
     """
     dtype = params.flat.dtype
     bound = objective.network.output_bound(params.weights, params.intercepts, data_bound)
     if bound is not None and bound < largest(params.flat) / 4:
         return
     workspace = objective.network.allocate(settings.batch_size, params)
-    for X, _, _ in BatchGatherer(train, settings.batch_size, dtype).epoch():
+    every_row = train._replace(sample_weight=None, indices=None)
+    for X, _, _ in BatchGatherer(every_row, settings.batch_size, dtype).epoch():
         Z = objective.network.forward(X, params.weights, params.intercepts, workspace)
         if not all_finite(Z):
             raise FloatingPointError(

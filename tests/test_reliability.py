@@ -196,6 +196,24 @@ def test_every_fitted_model_gives_finite_probabilities_on_its_training_data(Esti
         assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_rows_of_zero_weight_are_checked_for_overflow_too():
+    """A row of X that the fit did not train on (of zero weight) still gets
+    probabilities from predict_proba(X): an overflow there is refused as on the rows
+    trained on, not returned as NaN. (A row held out for validation is covered by the
+    check of the validation loss.)"""
+    rng = np.random.RandomState(0)
+    X = np.c_[rng.randn(40, 2), np.zeros(40)]
+    y = (X[:, 0] > 0).astype(int)
+    X[0, 2] = 1e308  # finite, and accepted by fit
+    sample_weight = np.ones(40)
+    sample_weight[0] = 0
+    model = MLPClassifierGD((50,), random_state=0, max_iter=5)
+    with pytest.raises(FloatingPointError, match="the model's outputs overflow"):
+        model.fit(X, y, sample_weight=sample_weight)
+    assert not hasattr(model, "coefs_")
+
+
 # ---------------------------------------------------------------- 4. clear messages
 def test_clear_messages_for_odd_arguments(iris):
     X, y = iris
