@@ -184,12 +184,6 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
     def _check_hyperparameters(self, incremental):
         """Check what the parameter constraints cannot express."""
         self._monitored()
-        if self.solver != "sgd" and self.learning_rate != "constant":
-            raise ValueError(
-                f"learning_rate={self.learning_rate!r} is a schedule of solver='sgd', as in "
-                f"scikit-learn; solver={self.solver!r} sets its own steps. Use "
-                "learning_rate='constant' with it, or solver='sgd'."
-            )
         product = 2 * self.learning_rate_init * self.alpha
         limit = SGD.stable_step_limit(self.momentum, self.nesterovs_momentum)
         if self.solver == "sgd" and product >= limit:

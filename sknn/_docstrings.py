@@ -14,8 +14,7 @@ solver : {"sgd", "adam", "lbfgs"}, default="sgd"
         and its default (scikit-learn's is "adam"); "adam", mini-batch Adam (Kingma
         and Ba), whose per-parameter steps suit unscaled gradients; "lbfgs", SciPy's
         full-batch L-BFGS on the same objective and gradient, often the best choice
-        for small data. ``partial_fit``, dropout and the learning-rate schedules need
-        a stochastic solver.
+        for small data. ``partial_fit`` and dropout need a stochastic solver.
 
     alpha : float, default=1e-4
         Strength of the L2 penalty ``alpha * sum ||W||^2`` on the weights, added to
@@ -32,7 +31,9 @@ solver : {"sgd", "adam", "lbfgs"}, default="sgd"
         ``learning_rate_init``; "invscaling" uses ``learning_rate_init / (t + 1) **
         power_t`` with t the samples seen; "adaptive" divides the rate by 5 each time
         the monitored loss fails to improve by ``tol`` for ``n_iter_no_change``
-        epochs, and stops when it falls below 1e-6.
+        epochs, and stops when it falls below 1e-6. Only used when solver="sgd"
+        ("adam" and "lbfgs" ignore it, as in scikit-learn, so that a search over
+        both can share one grid).
 
     learning_rate_init : float, default=%(learning_rate_init)s
         Initial step size ``eta`` of "sgd" and "adam". %(learning_rate_init_why)s
