@@ -116,6 +116,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
                     f"{given} was given without {missing}: pass both the validation "
                     "samples and their labels, or neither."
                 )
+            check_label_types(y_val, "y_val")
             validation = (X_val, y_val, sample_weight_val)
         elif sample_weight_val is not None:
             raise ValueError("sample_weight_val was given without X_val and y_val.")

@@ -114,7 +114,14 @@ def positive_weights(sample_weight, X, factor=None, names=("sample_weight", "X")
             f"{names[0]} has {shape[0]} entries, but {names[1]} has {X.shape[0]} samples: "
             "give one weight per sample."
         )
-    sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+    try:
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+    except ValueError as error:
+        if names[0] == "sample_weight":
+            raise  # scikit-learn's own message
+        raise ValueError(f"{names[0]}: {error}") from error  # say which weights
     if factor is not None:
         # J does not change with the scale of the weights (normalise makes their mean 1):
         # each factor is scaled to a largest value of 1 first, so that their product
@@ -125,7 +132,8 @@ def positive_weights(sample_weight, X, factor=None, names=("sample_weight", "X")
     positive = to_numpy(sample_weight > 0)  # (row indices live on the host)
     if not positive.any():
         raise ValueError(
-            "Every sample weight is zero: at least one sample needs a positive weight."
+            f"Every weight of the samples of {names[1]} is zero ({names[0]}, times the "
+            "class weights if any): at least one sample needs a positive weight."
         )
     if positive.all():
         return sample_weight, None

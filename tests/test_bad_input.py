@@ -24,6 +24,7 @@ keeps this list equal to ``CASES``):
 - string_labels
 - string_labels_partial_fit
 - mixed_labels
+- mixed_labels_in_y_val
 - mixed_classes_in_partial_fit
 - X_3d
 - complex_X
@@ -42,6 +43,7 @@ keeps this list equal to ``CASES``):
 - sample_weight_val_of_wrong_length
 - negative_class_weight
 - all_zero_sample_weight
+- all_zero_validation_weights
 - partial_fit_without_classes
 - partial_fit_classes_missing_a_label
 - partial_fit_other_classes_later
@@ -264,6 +266,12 @@ def mixed_labels(Estimator):
         make(Estimator).fit(X, list(mixed))
 
 
+def mixed_labels_in_y_val(Estimator):
+    mixed = np.array([0, "a", 1, 2, 0], dtype=object)
+    with pytest.raises(ValueError, match=r"y_val mixes labels of different types"):
+        make(Estimator).fit(X, y, X_val=X[:5], y_val=mixed)
+
+
 def mixed_classes_in_partial_fit(Estimator):
     with pytest.raises(ValueError, match="classes mixes labels of different types"):
         make(Estimator).partial_fit(X, y, classes=np.array([0, 1, 2, "3"], dtype=object))
@@ -429,6 +437,14 @@ def all_zero_sample_weight(Estimator):
         ValueError, match="Sample weights must contain at least one non-zero number"
     ):
         make(Estimator).fit(X, y, sample_weight=np.zeros(30))
+
+
+def all_zero_validation_weights(Estimator):
+    with pytest.raises(ValueError, match="sample_weight_val: Sample weights must contain at"):
+        make(Estimator).fit(X, y, X_val=X[:5], y_val=y[:5], sample_weight_val=np.zeros(5))
+    message = r"Every weight of the samples of X_val is zero \(sample_weight_val, times the class"
+    with pytest.raises(ValueError, match=message):  # positive ones, times class weights 0
+        make(Estimator, class_weight={2: 0.0}).fit(X, y, X_val=X[y == 2], y_val=y[y == 2])
 
 
 def partial_fit_without_classes(Estimator):
@@ -623,6 +639,7 @@ CASES = {
         string_labels,
         string_labels_partial_fit,
         mixed_labels,
+        mixed_labels_in_y_val,
         mixed_classes_in_partial_fit,
         X_3d,
         complex_X,
@@ -641,6 +658,7 @@ CASES = {
         sample_weight_val_of_wrong_length,
         negative_class_weight,
         all_zero_sample_weight,
+        all_zero_validation_weights,
         partial_fit_without_classes,
         partial_fit_classes_missing_a_label,
         partial_fit_other_classes_later,
