@@ -64,7 +64,7 @@ def run_lbfgs(
     last_iterate = params.flat.copy()
     best = params.flat.copy()
     epochs_before = state.n_iter
-    evaluations = 0
+    evaluations = counted = 0  # evaluations of J, and those already in state.t
 
     def value_and_gradient(theta):
         nonlocal evaluations
@@ -76,15 +76,19 @@ def run_lbfgs(
         return loss, grads.flat.astype(np.float64)
 
     def end_of_iteration(intermediate_result):
+        nonlocal counted
         start = time.perf_counter()
         params.flat[...] = intermediate_result.x
         validated, train_score = epoch_scores(
             objective, params, validation_batches, batches, settings, workspace
         )
         with interrupt.critical():
+            # t_ counts the samples seen: every evaluation of J since the last iteration.
+            seen = (evaluations - counted) * train.n_samples
             _, is_best = state.record_epoch(
-                float(intermediate_result.fun), 0, settings.tol, validated, train_score, watch
+                float(intermediate_result.fun), seen, settings.tol, validated, train_score, watch
             )
+            counted = evaluations
             if watch and is_best:
                 best[...] = params.flat
             last_iterate[...] = params.flat  # recorded: where a Ctrl+C falls back to
@@ -131,7 +135,7 @@ def run_lbfgs(
                 ConvergenceWarning,
             )
     tasks.epoch_ends(completed=False)  # the iteration begun last, which did not run
-    state.t += evaluations * train.n_samples
+    state.t += (evaluations - counted) * train.n_samples  # those after the last iteration
     iterations = state.n_iter - epochs_before
     if interrupted:
         warnings.warn(
