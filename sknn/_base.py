@@ -28,7 +28,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from ._callbacks import CallbackSupportMixin, FitTasks, batches_per_epoch
 from ._data import check_range, finite_bound, make_dataset, positive_weights
-from ._fitted import history_attributes, publish
+from ._fitted import history_attributes, is_fitted_name, publish
 from ._input import (
     check_continued_arrays,
     targets_on_device,
@@ -283,7 +283,12 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             history = self._history_attributes(
                 state, state.n_iter - epochs_before, incremental, validation_set
             )
-            return {**fitted, **self._parameter_attributes(weights, intercepts), **history}
+            now = {**fitted, **self._parameter_attributes(weights, intercepts), **history}
+            # The callback's copy starts from this estimator's attributes: one of an
+            # earlier fit that this fit does not set (feature_names_in_ of a DataFrame,
+            # now an array) is None there, as publish will drop it here.
+            stale = {name: None for name in vars(self) if is_fitted_name(name)}
+            return {**stale, **now}
 
         metadata = None if raw_sample_weight is None else {"sample_weight": raw_sample_weight}
         tasks = FitTasks(

@@ -392,6 +392,39 @@ def test_an_epochs_fitted_estimator_resumes_as_that_epoch(solver, iris_split):
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_refits_snapshot_has_none_of_the_earlier_fits_feature_names(iris_split):
+    """Fitted on a DataFrame, then refitted on an array: each epoch's fitted_estimator
+    is the new model, which has no feature names (predict(X) does not warn)."""
+    pd = pytest.importorskip("pandas")
+    X, _, y, _ = iris_split
+    model = make(SoftmaxGD, max_iter=2).fit(pd.DataFrame(X, columns=list("abcd")), y)
+    keeper = KeepEpochModels()
+    model.set_callbacks(keeper).fit(X, y)
+    assert not hasattr(model, "feature_names_in_")
+    snapshot = keeper.models[-1]
+    assert getattr(snapshot, "feature_names_in_", None) is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # "X does not have valid feature names"
+        assert_array_equal(snapshot.predict(X), model.predict(X))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_an_lbfgs_iterations_fitted_estimator_counts_the_samples_seen(iris_split):
+    """t_ of L-BFGS is the samples of every evaluation of J so far: each iteration's
+    snapshot has those of its own evaluations, and the fit's t_ all of them."""
+    X, _, y, _ = iris_split
+    keeper = KeepEpochModels()
+    model = make(SoftmaxGD, solver="lbfgs", max_iter=4, tol=0.0).set_callbacks(keeper)
+    model.fit(X, y)
+    seen = [snapshot.t_ for snapshot in keeper.models]
+    assert seen[0] >= len(y) and all(later > earlier for earlier, later in zip(seen, seen[1:]))
+    assert all(t % len(y) == 0 for t in seen) and seen[-1] <= model.t_
+    after_first_fit = model.t_
+    model.set_params(warm_start=True).fit(X, y)  # a warm start goes on counting
+    assert keeper.models[len(seen)].t_ > after_first_fit
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_curves_keep_one_entry_per_epoch_when_a_warm_start_turns_validation_on_or_off(
     Estimator, iris_split
