@@ -173,7 +173,8 @@ classes_ : ndarray of shape (n_classes,)
 
     best_validation_loss_ : float or None
         Lowest validation loss; with early stopping, that of the parameters
-        restored. None without validation data."""
+        restored (in a warm start, perhaps those it started from: it judges its
+        epochs against them). None without validation data."""
 
 
 #: The deliberate differences from scikit-learn that every estimator shares, each

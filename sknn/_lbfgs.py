@@ -23,7 +23,7 @@ import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
 from ._data import BatchGatherer
-from ._training import Outcome, epoch_scores, print_progress, raise_diverged
+from ._training import Outcome, epoch_scores, print_progress, raise_diverged, watch_from_here
 
 #: Rows per batch of a full-batch evaluation: large enough for efficient products,
 #: small enough that the network's activations of a batch stay small.
@@ -63,6 +63,8 @@ def run_lbfgs(
     watch = settings.early_stopping and validation is not None
     last_iterate = params.flat.copy()
     best = params.flat.copy()
+    if watch and state.n_iter > 0:  # a warm start: from where this call starts
+        watch_from_here(objective, params, state, validation_batches, workspace)
     epochs_before = state.n_iter
     evaluations = counted = 0  # evaluations of J, and those already in state.t
 

@@ -138,6 +138,23 @@ def epoch_scores(objective, params, validation_batches, train_batches, settings,
     return validated, train_score
 
 
+def watch_from_here(objective, params, state, validation_batches, workspace):
+    """Early stopping in a ``fit`` that continues a fitted model (warm start): judge
+    this call's epochs against the parameters it starts from, on this call's
+    validation data.
+
+    The books carry the best validation loss of earlier fits, perhaps on other
+    validation data, or of parameters that were not kept (without early stopping);
+    against it, no epoch of this call might count as the best, and the call would
+    restore its starting parameters while reporting a loss they do not have. So the
+    best so far is the starting parameters' loss (kept if no epoch beats it), and the
+    patience starts afresh.
+    """
+    loss, _ = evaluate(objective, params.weights, params.intercepts, validation_batches, workspace)
+    state.best_validation_loss = loss
+    state.no_improvement_count = 0
+
+
 def run_epochs(
     objective, optimizer, params, state, train, validation, settings, rng, interrupt, tasks
 ):
@@ -178,6 +195,8 @@ def run_epochs(
         validation_batches = BatchGatherer(validation, settings.batch_size, dtype)
     watch = settings.early_stopping and validation is not None  # restore the best epoch
     best_params = copy_of(params.flat) if watch else None
+    if watch and state.n_iter > 0:  # a warm start: from where this call starts
+        watch_from_here(objective, params, state, validation_batches, workspace)
     # Without early stopping, the parameters of the last completed epoch: a Ctrl+C
     # during an update that overflowed falls back to them.
     last_epoch = None if watch else copy_of(params.flat)
