@@ -1,6 +1,7 @@
 """The fitted attributes of a fit's books, and their publication in one step."""
 
 import copy
+import math
 
 
 def history_attributes(state, epochs, incremental, validating, monitored, early_stopping):
@@ -25,18 +26,24 @@ def history_attributes(state, epochs, incremental, validating, monitored, early_
         then None).
     """
     validated = validating or bool(state.validation_loss_curve)
+
+    def per_epoch(curve):
+        # One entry per epoch of loss_curve_, NaN before the curve began: a call that
+        # turned validation on and completed no epoch (max_iter=0, Ctrl+C) added none.
+        return list(curve) + [math.nan] * (state.n_iter - len(curve))
+
     return {
         "n_iter_": state.n_iter if incremental else epochs,
         "t_": state.t,
         "loss_curve_": list(state.loss_curve),
         "loss_": state.loss_curve[-1] if state.loss_curve else None,
         "best_loss_": None if early_stopping or not state.loss_curve else state.best_loss,
-        "validation_loss_curve_": list(state.validation_loss_curve) if validated else None,
-        "validation_scores_": list(state.validation_scores) if validated else None,
+        "validation_loss_curve_": per_epoch(state.validation_loss_curve) if validated else None,
+        "validation_scores_": per_epoch(state.validation_scores) if validated else None,
         "best_validation_loss_": (
             state.best_validation_loss if state.validation_loss_curve else None
         ),
-        "train_scores_": list(state.train_scores) if "train_score" in monitored else None,
+        "train_scores_": per_epoch(state.train_scores) if "train_score" in monitored else None,
         "batch_loss_curve_": list(state.batch_loss_curve) if "batch_loss" in monitored else None,
         # Plain numbers, lists and arrays only, so that skops can load it safely; a
         # copy, as training goes on with the books (a callback keeps each snapshot).
