@@ -260,11 +260,14 @@ def make_optimizer(
     moments, and the step size ``learning_rate_init``. A state of another solver, or
     of parameters of another size, is not carried over.
     """
-    carried = saved.get("name") == solver
+    # All or nothing: Adam's step count without its moments would mis-scale the bias
+    # corrections, SGD's decayed step size without its velocity restart half-way.
+    vectors = [value for value in saved.values() if hasattr(value, "shape")]
+    carried = saved.get("name") == solver and all(v.shape == flat.shape for v in vectors)
     eta = float(learning_rate_init)
 
     def vector(name):
-        if carried and saved[name].shape == flat.shape:
+        if carried:
             return namespace(flat).astype(saved[name], flat.dtype)
         return zeros_like(flat)
 
