@@ -160,3 +160,38 @@ def grouped(arrays):
         else:
             attributes[attribute] = value
     return attributes
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_an_optimizer_state_of_another_size_is_not_carried_at_all(solver):
+    """partial_fit after set_params(fit_intercept=False): fewer parameters. Adam's step
+    count without its moments would mis-scale the bias corrections (SGD's decayed
+    step size without its velocity the same): the whole state starts afresh."""
+    from sknn._optimizers import make_optimizer
+
+    settings = dict(
+        learning_rate_init=0.1, learning_rate="invscaling", power_t=0.5, momentum=0.9,
+        nesterovs_momentum=True, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+    )  # fmt: skip
+    old = make_optimizer(solver, np.zeros(15), {}, **settings)
+    for _ in range(5):
+        old.step(np.zeros(15), np.ones(15))
+        old.epoch_ends(1000)
+    saved = old.state_dict()
+    same_size = make_optimizer(solver, np.zeros(15), saved, **settings).state_dict()
+    other_size = make_optimizer(solver, np.zeros(12), saved, **settings).state_dict()
+    fresh = make_optimizer(solver, np.zeros(12), {}, **settings).state_dict()
+    assert same_size["learning_rate"] == saved["learning_rate"]
+    for name, value in other_size.items():
+        if hasattr(value, "shape"):
+            assert value.shape == (12,) and not value.any()
+        else:
+            assert value == fresh[name], name
+
+    model = SoftmaxGD(solver=solver, random_state=0)
+    X, y = load_iris(return_X_y=True)
+    for _ in range(3):
+        model.partial_fit(X, y, classes=[0, 1, 2])
+    model.set_params(fit_intercept=False).partial_fit(X, y)
+    if solver == "adam":
+        assert model._training_state["optimizer"]["steps"] == 1  # 150 samples, one batch

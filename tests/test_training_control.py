@@ -473,3 +473,58 @@ def test_partial_fit_carries_the_learning_rate_of_either_solver(solver, iris_spl
     model.set_params(learning_rate_init=1e-9).partial_fit(X, y)
     change = max(np.abs(W - W0).max() for W, W0 in zip(model.coefs_, before))
     assert change > 1e-4  # the carried 0.01, not 1e-9
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
+def test_a_warm_start_with_early_stopping_judges_its_epochs_from_where_it_starts(solver):
+    """The books carry an earlier fit's best validation loss, measured on other data
+    (or of parameters that were not kept): a warm start judged against it kept its
+    starting parameters although its own validation loss fell at every epoch."""
+    X, y = make_classification(
+        90, 4, n_informative=3, n_redundant=0, n_classes=3, n_clusters_per_class=1,
+        flip_y=0.2, random_state=0,
+    )  # fmt: skip
+    X1, y1, X2, y2, X_val, y_val = X[:30], y[:30], X[30:60], y[30:60], X[60:], y[60:]
+    model = make(SoftmaxGD, solver=solver, max_iter=200, early_stopping=True, tol=0.0)
+    model.fit(X1, y1, X_val=X1, y_val=y1)  # a best validation loss that fit 2 cannot beat
+    start = model.coef_.copy()
+    model.set_params(warm_start=True, max_iter=10)
+    model.fit(X2, y2, X_val=X_val, y_val=y_val)
+    curve = np.array(model.validation_loss_curve_[-model.n_iter_ :])
+    assert curve[-1] < curve[0]  # this call's validation loss fell ...
+    assert not np.array_equal(model.coef_, start)  # ... and its best epoch is kept
+    kept_loss = log_loss(y_val, model.predict_proba(X_val))
+    assert model.best_validation_loss_ == pytest.approx(kept_loss, rel=1e-9)
+    assert model.best_validation_loss_ == pytest.approx(curve.min(), rel=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_warm_start_whose_epochs_all_do_worse_keeps_its_start_and_reports_its_loss():
+    X, y = make_classification(
+        90, 4, n_informative=3, n_redundant=0, n_classes=3, n_clusters_per_class=1,
+        flip_y=0.2, random_state=0,
+    )  # fmt: skip
+    X_train, y_train, X_val, y_val = X[:60], y[:60], X[60:], y[60:]
+    model = make(MLPClassifierGD, hidden_layer_sizes=(50,), max_iter=200, alpha=0.0)
+    model.set_params(learning_rate_init=0.1)
+    model.fit(X_train, y_train, X_val=X_val, y_val=y_val)  # overfits: no early stopping
+    start = [W.copy() for W in model.coefs_]
+    model.set_params(warm_start=True, early_stopping=True, max_iter=30)
+    model.fit(X_train, y_train, X_val=X_val, y_val=y_val)
+    assert all(np.array_equal(W, W0) for W, W0 in zip(model.coefs_, start))
+    kept_loss = log_loss(y_val, model.predict_proba(X_val))
+    assert model.best_validation_loss_ == pytest.approx(kept_loss, rel=1e-9)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_warm_start_of_no_epoch_that_turns_validation_on_keeps_the_curves_aligned(iris_split):
+    X, X_val, y, y_val = iris_split
+    model = make(SoftmaxGD, max_iter=3, tol=0.0).fit(X, y)
+    model.set_params(warm_start=True, max_iter=0, monitor="train_score")
+    model.fit(X, y, X_val=X_val, y_val=y_val)
+    for curve in (model.validation_loss_curve_, model.validation_scores_, model.train_scores_):
+        assert len(curve) == len(model.loss_curve_) == 3 and np.isnan(curve).all()
+    model.set_params(max_iter=2).fit(X, y, X_val=X_val, y_val=y_val)
+    assert len(model.validation_loss_curve_) == len(model.loss_curve_) == 5
+    assert np.isfinite(model.validation_loss_curve_[3:]).all()
