@@ -29,6 +29,7 @@ from sknn._main_data import (
     check_training_labels,
     load_data,
     one_line,
+    remove_folders,
 )
 from sknn._main_output import plot_paths, stdout_is_terminal, train, write_plots
 
@@ -230,12 +231,17 @@ def prepare(args):
     """Check every argument and path, and load the data; raise UsageError if one is bad."""
     if args.data_dir is not None:
         check_data_dir(args.data_dir)
+    created = []
     if args.out is not None:
         check_plotting()
         plots = [path.name for name in MODEL_NAMES for path in plot_paths(args.out, name)]
-        check_out_dir(args.out, plots)
-    data, data_name, image_shape = load_data(args.data_dir, args.random_state)
-    check_training_labels(data[2], args.random_state)
+        created = check_out_dir(args.out, plots)
+    try:
+        data, data_name, image_shape = load_data(args.data_dir, args.random_state)
+        check_training_labels(data[2], args.random_state)
+    except UsageError:
+        remove_folders(created)  # a refused job leaves nothing behind
+        raise
     return data, data_name, image_shape
 
 
@@ -268,19 +274,22 @@ def run(args):
         if not args.quiet:
             line = f"{prefix}: {estimator.n_iter_} epochs in {seconds:.2f} s, {note}"
             print(f"\r{line}\x1b[K" if live else line, flush=True)
-        accuracy = float(np.mean(estimator.predict(X_test) == y_test))
-        rows.append(
-            (
-                name,
-                accuracy,
-                epoch_kept(estimator),
-                estimator.n_iter_,
-                seconds,
-                parameter_count(estimator),
+        try:
+            accuracy = float(np.mean(estimator.predict(X_test) == y_test))
+            rows.append(
+                (
+                    name,
+                    accuracy,
+                    epoch_kept(estimator),
+                    estimator.n_iter_,
+                    seconds,
+                    parameter_count(estimator),
+                )
             )
-        )
-        if args.out is not None and estimator.n_iter_ > 0:
-            written += write_plots(estimator, name, args.out, image_shape)
+            if args.out is not None and estimator.n_iter_ > 0:
+                written += write_plots(estimator, name, args.out, image_shape)
+        except KeyboardInterrupt:  # Ctrl+C while testing or plotting: as during training
+            interrupted = True
         if interrupted:
             break  # Ctrl+C: no more models; the table of those trained
 

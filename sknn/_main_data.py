@@ -68,21 +68,40 @@ def check_data_dir(data_dir):
 
 def check_out_dir(out, file_names=()):
     """Create the folder ``out`` if needed and check that a file can be written there,
-    and that each of ``file_names`` can be written (or overwritten) there as a file."""
+    and that each of ``file_names`` can be written (or overwritten) there as a file.
+
+    Return the folders it created, innermost first (for :func:`remove_folders`, should
+    a later check refuse the job); on a UsageError it has removed them itself.
+    """
     path = Path(out)
     if path.exists() and not path.is_dir():
         raise UsageError(f"--out {out}: is a file, not a folder; give a folder for the plots.")
+    created = [folder for folder in [path, *path.parents] if not folder.exists()]
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=path):
-            pass
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise UsageError(
-            f"--out {out}: cannot write there ({reason}); give a folder you can write to."
-        ) from error
-    for name in file_names:
-        _check_file_writable(out, path / name)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=path):
+                pass
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise UsageError(
+                f"--out {out}: cannot write there ({reason}); give a folder you can write to."
+            ) from error
+        for name in file_names:
+            _check_file_writable(out, path / name)
+    except UsageError:
+        remove_folders(created)
+        raise
+    return created
+
+
+def remove_folders(folders):
+    """Remove ``folders`` (innermost first) where they are still empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or gone: leave it
+            break
 
 
 def _check_file_writable(out, file):

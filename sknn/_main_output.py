@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -13,8 +14,13 @@ from sklearn.exceptions import ConvergenceWarning
 
 
 def stdout_is_terminal():
-    """Whether progress may be rewritten in place: stdout is a terminal that can."""
-    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    """Whether progress may be rewritten in place: stdout is a terminal that can (not
+    closed, as by ``>&-``, which leaves Python no stdout)."""
+    try:
+        terminal = sys.stdout is not None and sys.stdout.isatty()
+    except ValueError:  # a closed file
+        terminal = False
+    return terminal and os.environ.get("TERM") != "dumb"
 
 
 class LiveLine:
@@ -166,6 +172,26 @@ def _fit_title(figure, title):
 def write_plots(estimator, name, out_dir, image_shape):
     """Write ``<slug>_training_curves.png`` and ``<slug>_weights.png``; return their paths."""
     curves_path, weights_path = plot_paths(out_dir, name)
-    training_curves_figure(estimator, name).savefig(curves_path, dpi=100)
-    weights_figure(estimator, name, image_shape).savefig(weights_path, dpi=100)
+    save_png(training_curves_figure(estimator, name), curves_path)
+    save_png(weights_figure(estimator, name, image_shape), weights_path)
     return [curves_path, weights_path]
+
+
+def save_png(figure, path):
+    """Write ``figure`` as the PNG file ``path``, whole or not at all.
+
+    The PNG goes into a temporary file in the same folder, which then replaces
+    ``path`` in one step (``os.replace``): a Ctrl+C or a full disk on the way leaves
+    the earlier plot, if any, as it was, never a truncated file under its name.
+    """
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".png")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            figure.savefig(file, format="png", dpi=100)
+        umask = os.umask(0)  # (read it: mkstemp makes the file private, 0600)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # the permissions of a file made by open()
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -664,3 +664,73 @@ def test_closed_stdout_ends_the_job_quietly(argv):
         os.close(write_end)
     assert job.stderr == ""
     assert job.returncode == 141
+
+
+# ---------------------------------------------------------------------- found by review
+def test_a_refused_job_leaves_no_out_folder_behind(capsys, no_training, tmp_path):
+    data = tmp_path / "mnist"
+    data.mkdir()
+    write_tiny_mnist(data, "t10k", 12, seed=0)  # too few images: refused after --out
+    out = tmp_path / "new" / "plots"
+    assert_usage_error(
+        capsys, ["--data-dir", str(data), "--out", str(out)], "too few training images"
+    )
+    assert not (tmp_path / "new").exists()
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    assert_usage_error(
+        capsys,
+        ["--data-dir", str(data), "--out", str(existing / "plots")],
+        "too few training images",
+    )
+    assert existing.is_dir() and not any(existing.iterdir())  # only what it made is gone
+
+
+def test_no_stdout_is_no_terminal(monkeypatch):
+    from sknn._main_output import stdout_is_terminal
+
+    monkeypatch.setattr(sys, "stdout", None)  # python -m sknn >&-
+    assert stdout_is_terminal() is False
+    closed = tempfile.TemporaryFile(mode="w")
+    closed.close()
+    monkeypatch.setattr(sys, "stdout", closed)
+    assert stdout_is_terminal() is False
+
+
+def test_a_plot_is_written_whole_or_not_at_all(tmp_path):
+    from matplotlib.figure import Figure
+
+    from sknn._main_output import save_png
+
+    path = tmp_path / "model_weights.png"
+    path.write_bytes(b"the earlier plot")
+
+    class InterruptedFigure(Figure):
+        def savefig(self, file, **kwargs):
+            file.write(PNG_SIGNATURE + b"half of it")
+            raise KeyboardInterrupt  # Ctrl+C while the PNG is written
+
+    with pytest.raises(KeyboardInterrupt):
+        save_png(InterruptedFigure(), path)
+    assert path.read_bytes() == b"the earlier plot"
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
+    save_png(Figure(figsize=(1, 1)), path)
+    assert path.read_bytes().startswith(PNG_SIGNATURE)
+    assert oct(path.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask():
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def test_ctrl_c_while_plotting_ends_the_job_with_the_table(capsys, monkeypatch, tmp_path):
+    def write_plots(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mainjob, "write_plots", write_plots)
+    assert main(["--out", str(tmp_path), "--max-iter", "3"]) == 130
+    captured = capsys.readouterr()
+    assert list(table_rows(captured.out)) == ["LogisticRegressionGD"]
+    assert captured.err == "sknn: interrupted (Ctrl+C); the table shows the models trained\n"
