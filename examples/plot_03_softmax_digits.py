@@ -7,8 +7,8 @@ Softmax regression on the ten digits, without and with L2
 :math:`k` form an 8 x 8 image, a template that the image of a :math:`k` should
 match. We train it twice, without a penalty and with a strong L2 penalty
 :math:`\\alpha \\|W\\|^2`, compare the learning curves, and look at the weights
-as images: the penalty (weight decay) suppresses the weights of the pixels that do
-not help and leaves smoother templates.
+as images: the penalty (weight decay) shrinks every weight, about by half here,
+while the templates keep their pattern.
 """
 
 # %%
@@ -65,8 +65,16 @@ display = WeightImageDisplay.from_estimator(models[0.0], image_shape=(8, 8))
 _ = display.figure_.suptitle("SoftmaxGD weights, alpha=0")
 
 # %%
-# With the L2 penalty the weights are smaller and smoother: the templates look
-# more like the digits.
+# With the L2 penalty the weights are smaller, and nearly proportional to those
+# without it: each figure has its own colour scale, so the templates look alike
+# (the code below prints how much smaller, and how alike, the two sets are).
+weights_0, weights_2 = models[0.0].coef_, models[1e-2].coef_
+print(
+    f"norm with alpha=0.01 / without: {np.linalg.norm(weights_2) / np.linalg.norm(weights_0):.3f}"
+)
+print(
+    f"correlation of the two sets of weights: {np.corrcoef(weights_0.ravel(), weights_2.ravel())[0, 1]:.3f}"
+)
 display = WeightImageDisplay.from_estimator(models[1e-2], image_shape=(8, 8))
 _ = display.figure_.suptitle("SoftmaxGD weights, alpha=0.01")
 plt.show()

@@ -18,7 +18,9 @@ We train the same network on the digits (8 x 8 images, MNIST-like) with each, an
 watch the validation loss and accuracy after each epoch (each iteration for L-BFGS)
 on a validation set of our own (``X_val``, ``y_val``), which early stopping watches:
 each solver stops once the validation loss has not improved by 0.001 for more than 10
-epochs (or iterations) and keeps its best parameters. A small callback records the seconds at
+epochs (or iterations) and keeps its best parameters. L-BFGS may stop sooner, on its own
+rule: ``tol`` is also its tolerance on the gradient, which it reaches here after a few
+dozen iterations. A small callback records the seconds at
 the end of each epoch, so that the curves can also be drawn against time.
 """
 
