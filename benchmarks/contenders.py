@@ -50,7 +50,7 @@ def sknn_mlp(hidden, batch_size, epochs, seed, activation="relu", solver="sgd", 
         alpha=SKLEARN_ALPHA / (2 * n_batch),
         momentum=0.9,
         nesterovs_momentum=True,
-        weight_init="glorot_uniform",  # scikit-learn's initialisation
+        weight_init="glorot_uniform",  # Glorot's bound, scikit-learn's for ReLU
         tol=0.0,
         n_iter_no_change=epochs + 1,
         max_fun=MAX_FUN,
@@ -296,11 +296,18 @@ def floor_linear(name, n_classes, batch_size, epochs, seed):
     return Floor((), batch_size, epochs, random_state=seed, n_outputs=n_outputs)
 
 
-def sgd_classifier(epochs, seed):
+def sgd_classifier(epochs, seed, n_jobs=None):
+    """SGDClassifier: one-vs-rest logistic regressions, one sample per update. Its
+    binary problems run in parallel only through ``n_jobs`` (not BLAS threads)."""
     from sklearn.linear_model import SGDClassifier
 
     return SGDClassifier(
-        loss="log_loss", alpha=SKLEARN_ALPHA, max_iter=epochs, tol=None, random_state=seed
+        loss="log_loss",
+        alpha=SKLEARN_ALPHA,
+        max_iter=epochs,
+        tol=None,
+        random_state=seed,
+        n_jobs=n_jobs,
     )
 
 

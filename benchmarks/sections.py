@@ -332,7 +332,8 @@ def section_linear(settings, threads_list, match=()):
                     )
                     data[dtype] = X[:-n_test], y[:-n_test], X[-n_test:], y[-n_test:]
                 X_train, y_train = data[dtype][:2]
-                factories = {"sklearn": partial(sgd_classifier, epochs, 0)}
+                # As many workers as BLAS threads: the other contenders use them all.
+                factories = {"sklearn": partial(sgd_classifier, epochs, 0, n_jobs=threads)}
                 for name, floor_key in floor_keys.items():
                     factories[name] = partial(sknn_linear, name, batch_size, epochs, 0)
                     factories[floor_key] = partial(
