@@ -26,7 +26,7 @@ from ._labels import (
     encode_labels,
 )
 from ._losses import MULTILABEL, OUTPUT_UNITS
-from ._primitives import float_dtypes, like, namespace, numpy_dtype, to_numpy
+from ._primitives import float_dtypes, is_foreign_array, like, namespace, numpy_dtype, to_numpy
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -185,7 +185,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         if sp.issparse(y):  # a sparse label indicator (multi-label), as scikit-learn takes
             y = y.toarray()
         y = to_numpy(y)  # labels are encoded on the host, whatever X's namespace
-        classes = to_numpy(classes) if hasattr(classes, "__array_namespace__") else classes
+        classes = to_numpy(classes) if is_foreign_array(classes) else classes
         if y.ndim == 2 and type_of_target(y) == "multilabel-indicator":
             return self._encode_multilabel(y, classes, continuing, incremental, dtype)
         if y.ndim == 2:
@@ -330,6 +330,16 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
                 "and device of the fit, or convert the model to NumPy first with "
                 "sknn.utils.estimator_to_numpy."
             )
+        if not isinstance(X, np.ndarray) and not sp.issparse(X):
+            # NumPy's products promote a float32 side to float64; PyTorch's refuse to
+            # mix them: both sides in the wider dtype, as NumPy computes it.
+            xp = namespace(X)
+            dtype = xp.result_type(X.dtype, weights[0].dtype)
+            X = xp.astype(X, dtype, copy=False)
+            weights = [xp.astype(W, dtype, copy=False) for W in weights]
+            intercepts = [
+                None if b is None else xp.astype(b, dtype, copy=False) for b in intercepts
+            ]
         return self._make_network().forward(X, weights, intercepts)
 
     def decision_function(self, X: "MatrixLike") -> np.ndarray:

@@ -114,6 +114,8 @@ def positive_weights(sample_weight, X, factor=None, names=("sample_weight", "X")
             f"{names[0]} has {shape[0]} entries, but {names[1]} has {X.shape[0]} samples: "
             "give one weight per sample."
         )
+    if isinstance(sample_weight, list | tuple):  # (scikit-learn 1.9 cannot move a list
+        sample_weight = np.asarray(sample_weight)  # to another namespace: an array can)
     try:
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=X.dtype, ensure_non_negative=True

@@ -12,6 +12,8 @@ import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 
+from ._primitives import is_foreign_array
+
 
 def encode_labels(y, classes, fitted_classes, continuing, incremental, estimator_name):
     """The classes, and ``y`` as indices into them.
@@ -112,8 +114,8 @@ def same_labels(labels, classes):
 
 def check_label_types(labels, name):
     """Reject labels that mix strings with numbers: classes must be sortable."""
-    if hasattr(labels, "__array_namespace__") and not isinstance(labels, np.ndarray):
-        return  # an array of another namespace: one numeric dtype
+    if is_foreign_array(labels):
+        return  # an array of another namespace (a tensor on a GPU, say): one numeric dtype
     # np.asarray would make ["a", 1] the strings ["a", "1"]: look at the Python objects.
     labels = np.asarray(labels, dtype=None if hasattr(labels, "dtype") else object)
     if labels.dtype != object:

@@ -41,6 +41,12 @@ def namespace(*arrays):
     return array_api_compat.array_namespace(*arrays)
 
 
+def is_foreign_array(value):
+    """Whether ``value`` is an array of another namespace than NumPy (a PyTorch tensor,
+    on any device; a CuPy array): torch's tensors have no ``__array_namespace__``."""
+    return array_api_compat.is_array_api_obj(value) and not isinstance(value, np.ndarray)
+
+
 def float_dtypes(X):
     """The floating dtypes that data may keep, in X's namespace (float64 first):
     float32 data trains in float32, anything else in float64. (scikit-learn's

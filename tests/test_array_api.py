@@ -288,3 +288,66 @@ def test_unsigned_labels_predict_under_torch(iris):
     assert predicted.dtype == torch.uint32
     reference = SoftmaxGD(max_iter=3, random_state=0).fit(X, y.astype(np.uint32))
     assert (predicted.numpy() == reference.predict(X)).mean() > 0.95
+
+
+# ---------------------------------------------------------------- found by review
+@pytest.mark.parametrize(
+    "fit_dtype, predict_dtype", [("float64", "float32"), ("float32", "float64")]
+)
+@pytest.mark.parametrize("name", ["SoftmaxGD", "MLPClassifierGD"])
+def test_predicting_on_the_other_float_dtype_promotes_as_numpy_does(
+    name, fit_dtype, predict_dtype, iris
+):
+    torch = pytest.importorskip("torch")
+    X, y = iris
+    reference = ESTIMATORS[name](max_iter=3, random_state=0).fit(X.astype(fit_dtype), y)
+    expected = reference.predict_proba(X.astype(predict_dtype))
+    with config_context(array_api_dispatch=True):
+        model = ESTIMATORS[name](max_iter=3, random_state=0)
+        model.fit(torch.asarray(X.astype(fit_dtype)), torch.asarray(y))
+        proba = model.predict_proba(torch.asarray(X.astype(predict_dtype)))
+        predicted = model.predict(torch.asarray(X.astype(predict_dtype)))
+    assert proba.dtype == torch.float64 and expected.dtype == np.float64
+    assert_allclose(to_numpy(proba), expected, rtol=1e-5, atol=1e-6)
+    assert_allclose(to_numpy(predicted), reference.predict(X.astype(predict_dtype)))
+
+
+def test_labels_of_a_tensor_on_any_device_are_not_read_on_the_host():
+    # Torch tensors have no __array_namespace__: np.asarray on one on a GPU raised.
+    torch = pytest.importorskip("torch")
+    from sknn._labels import check_label_types
+
+    check_label_types(torch.zeros(3, device="meta"), "y")  # a stand-in for "cuda"
+
+
+def test_gradient_utilities_move_device_arrays_to_the_host(iris):
+    xps = pytest.importorskip("array_api_strict")
+    from sknn.utils import objective_and_gradients
+
+    X, y = iris
+    device = xps.Device("device1")
+    with config_context(array_api_dispatch=True):
+        model = SoftmaxGD(max_iter=3, random_state=0)
+        model.fit(xps.asarray(X, device=device), xps.asarray(y, device=device))
+        J_device, _ = objective_and_gradients(
+            model, xps.asarray(X, device=device), xps.asarray(y, device=device)
+        )
+        given = {"coef_": model.coef_, "intercept_": model.intercept_}  # on device1
+        J_given, _ = objective_and_gradients(SoftmaxGD(), X, y, parameters=given)
+        errors = check_gradients(
+            model, xps.asarray(X, device=device), xps.asarray(y, device=device)
+        )
+    J_host, _ = objective_and_gradients(estimator_to_numpy(model), X, y)
+    assert J_device == pytest.approx(J_host, rel=1e-12) == J_given
+    assert max(errors.values()) < 1e-6
+
+
+@pytest.mark.parametrize("to_array", NAMESPACES)
+def test_sample_weights_given_as_a_list(to_array, iris):
+    X, y = iris
+    weights = np.linspace(0.5, 2.0, len(y)).tolist()
+    reference = SoftmaxGD(max_iter=3, random_state=0).fit(X, y, sample_weight=weights)
+    with config_context(array_api_dispatch=True):
+        model = SoftmaxGD(max_iter=3, random_state=0)
+        model.fit(to_array(X), to_array(y), sample_weight=weights)
+    same_model(model, reference)

@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 from .._data import normalise, positive_weights
 from .._objective import Objective
 from .._parameters import Parameters
+from .._primitives import is_foreign_array, to_numpy
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -40,6 +41,8 @@ class _FullBatch:
             )
         fitted = hasattr(estimator, "_training_state")
         model = clone(estimator)
+        # On the host in float64, whatever X, y and the model are (a GPU array, say).
+        X, y = _on_host(X), _on_host(y)
         X = np.asarray(X, dtype=np.float64)
         X, y = model._validate_training_data(X, y, reset=True, fitted={})
         if fitted:  # what _encode_targets checks y against when continuing
@@ -94,6 +97,11 @@ class _FullBatch:
         return arrays
 
 
+def _on_host(value):
+    """``value`` as NumPy can take it: an array of another namespace is moved to the host."""
+    return to_numpy(value) if is_foreign_array(value) else value
+
+
 def _set_public_parameters(model, parameters, names):
     """Set the public parameter attributes of ``parameters`` on ``model``."""
     weight_names, intercept_names = names
@@ -107,9 +115,9 @@ def _set_public_parameters(model, parameters, names):
     per_layer = {name.partition("[")[0] for name in weight_names + intercept_names if "[" in name}
     for name, value in parameters.items():
         if name in per_layer:  # coefs_, intercepts_: a list of one array per layer
-            value = [np.asarray(array, dtype=np.float64) for array in value]
+            value = [np.asarray(_on_host(array), dtype=np.float64) for array in value]
         else:
-            value = np.asarray(value, dtype=np.float64)
+            value = np.asarray(_on_host(value), dtype=np.float64)
         setattr(model, name, value)
 
 
