@@ -1,7 +1,6 @@
 """The fitted attributes of a fit's books, and their publication in one step."""
 
 import copy
-import math
 
 
 def history_attributes(state, epochs, incremental, validating, monitored, early_stopping):
@@ -28,9 +27,9 @@ def history_attributes(state, epochs, incremental, validating, monitored, early_
     validated = validating or bool(state.validation_loss_curve)
 
     def per_epoch(curve):
-        # One entry per epoch of loss_curve_, NaN before the curve began: a call that
-        # turned validation on and completed no epoch (max_iter=0, Ctrl+C) added none.
-        return list(curve) + [math.nan] * (state.n_iter - len(curve))
+        # A copy, NaN-padded: a call that turned validation (or train_score) on and
+        # completed no epoch (max_iter=0, Ctrl+C) added no entry.
+        return state.pad(list(curve))
 
     return {
         "n_iter_": state.n_iter if incremental else epochs,

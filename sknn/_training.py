@@ -78,20 +78,21 @@ class TrainingState:
             # One entry per epoch, NaN for an epoch not validated (a warm start that
             # turned validation on or off): entry k is always epoch k + 1.
             entry = validation if validation is not None else (math.nan, math.nan)
-            self._pad(self.validation_loss_curve).append(entry[0])
-            self._pad(self.validation_scores).append(entry[1])
+            self.pad(self.validation_loss_curve).append(entry[0])
+            self.pad(self.validation_scores).append(entry[1])
         if not watch:
             improved = loss < self.best_loss - tol
         self.best_loss = min(self.best_loss, loss)  # (also while watching: for a later fit)
         if train_score is not None or self.train_scores:
-            self._pad(self.train_scores).append(math.nan if train_score is None else train_score)
+            self.pad(self.train_scores).append(math.nan if train_score is None else train_score)
         self.t += n_samples
         self.loss_curve.append(loss)
         self.no_improvement_count = 0 if improved else self.no_improvement_count + 1
         return improved, is_best
 
-    def _pad(self, curve):
-        """``curve`` with NaN appended for the epochs before it began, if any."""
+    def pad(self, curve):
+        """``curve`` (a list, extended in place) with NaN for the epochs before it
+        began, if any: one entry per epoch of ``loss_curve``."""
         curve.extend([math.nan] * (self.n_iter - len(curve)))
         return curve
 
