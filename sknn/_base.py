@@ -344,7 +344,9 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             check_finite_outputs(objective, params, train, data_bound, settings)
             fitted.update(self._parameter_attributes(params.weights, params.intercepts))
             fitted.update(
-                self._history_attributes(state, outcome.epochs, incremental, validation_set)
+                self._history_attributes(
+                    state, outcome.epochs, incremental, validation_set, outcome.final_loss
+                )
             )
             with interrupt.critical():
                 publish(self, fitted)
@@ -425,7 +427,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             )
         return min(self.batch_size, n_samples)
 
-    def _history_attributes(self, state, epochs, incremental, validation_set):
+    def _history_attributes(self, state, epochs, incremental, validation_set, final_loss=None):
         return history_attributes(
             state,
             epochs,
@@ -433,6 +435,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             validating=validation_set is not None,
             monitored=self._monitored(),
             early_stopping=self.early_stopping,
+            final_loss=final_loss,
         )
 
     def __sklearn_tags__(self):

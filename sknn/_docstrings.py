@@ -141,15 +141,15 @@ classes_ : ndarray of shape (n_classes,)
 
     loss_ : float
         The objective J averaged over the last epoch (for "lbfgs", at the last
-        iterate).
+        iterate; at the starting point if L-BFGS stopped there, with ``n_iter_`` 0).
 
     loss_curve_ : list of float
         The objective J (cross-entropy plus penalty) averaged over each epoch (for
         "lbfgs", at each iterate).
 
     best_loss_ : float or None
-        Lowest entry of ``loss_curve_``, which the stopping rule watches; None with
-        early stopping (which watches the validation loss).
+        Lowest entry of ``loss_curve_`` (or ``loss_``, if lower), which the stopping
+        rule watches; None with early stopping (which watches the validation loss).
 
     validation_loss_curve_ : list of float or None
         Validation cross-entropy (without the penalty, unlike ``loss_curve_``) after

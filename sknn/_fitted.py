@@ -1,9 +1,12 @@
 """The fitted attributes of a fit's books, and their publication in one step."""
 
 import copy
+import math
 
 
-def history_attributes(state, epochs, incremental, validating, monitored, early_stopping):
+def history_attributes(
+    state, epochs, incremental, validating, monitored, early_stopping, final_loss=None
+):
     """The fitted attributes of the books (``TrainingState``), and the books themselves.
 
     Parameters
@@ -23,6 +26,9 @@ def history_attributes(state, epochs, incremental, validating, monitored, early_
     early_stopping : bool
         Whether the stopping rule watched the validation loss (``best_loss_`` is
         then None).
+    final_loss : float, default=None
+        J at the fitted parameters when no epoch of the call recorded it (L-BFGS
+        that converged where it started): ``loss_``, with no entry in the curve.
     """
     validated = validating or bool(state.validation_loss_curve)
 
@@ -35,8 +41,8 @@ def history_attributes(state, epochs, incremental, validating, monitored, early_
         "n_iter_": state.n_iter if incremental else epochs,
         "t_": state.t,
         "loss_curve_": list(state.loss_curve),
-        "loss_": state.loss_curve[-1] if state.loss_curve else None,
-        "best_loss_": None if early_stopping or not state.loss_curve else state.best_loss,
+        "loss_": final_loss if final_loss is not None else last(state.loss_curve),
+        "best_loss_": None if early_stopping or math.isinf(state.best_loss) else state.best_loss,
         "validation_loss_curve_": per_epoch(state.validation_loss_curve) if validated else None,
         "validation_scores_": per_epoch(state.validation_scores) if validated else None,
         "best_validation_loss_": (
@@ -67,3 +73,8 @@ def is_fitted_name(name):
         "_training_state",
         "_target_type",
     )
+
+
+def last(curve):
+    """The last entry of ``curve``, or None if it is empty."""
+    return curve[-1] if curve else None

@@ -148,4 +148,10 @@ def run_lbfgs(
         )
     if watch and state.validation_loss_curve[epochs_before:]:
         params.flat[...] = best
-    return Outcome(epochs=iterations, converged=True, interrupted=interrupted)
+    final_loss = None
+    if iterations == 0 and not interrupted:
+        # SciPy stopped at the starting point (its gradient already below tol), having
+        # evaluated J there, and called no end of iteration: J is the fit's loss.
+        final_loss = float(result.fun)
+        state.best_loss = min(state.best_loss, final_loss)
+    return Outcome(iterations, converged=True, interrupted=interrupted, final_loss=final_loss)

@@ -103,6 +103,9 @@ class Outcome(NamedTuple):
     epochs: int  # completed in this call
     converged: bool  # stopped by the stopping rule (or by Ctrl+C)
     interrupted: bool
+    # J at the parameters kept, when no epoch of this call recorded it (L-BFGS that
+    # converged at its starting point), else None.
+    final_loss: float | None = None
 
 
 def evaluate(objective, weights, intercepts, batches, workspace):

@@ -155,6 +155,20 @@ def test_lbfgs_counts_iterations_and_evaluations(iris):
         make(MLPClassifierGD, solver="lbfgs", max_fun=5).fit(X, y)
 
 
+def test_lbfgs_that_stops_where_it_starts_reports_the_loss_there():
+    """At the zero start of a balanced problem dJ/dtheta = 0: SciPy takes no iteration,
+    but J was evaluated there, and it is the fit's loss (scikit-learn's loss_ too)."""
+    X, y = np.array([[1.0], [-1.0], [1.0], [-1.0]]), np.array([0, 0, 1, 1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # converged: no warning
+        model = LogisticRegressionGD(solver="lbfgs").fit(X, y)
+    assert model.n_iter_ == 0 and model.loss_curve_ == []
+    assert model.loss_ == model.best_loss_ == pytest.approx(math.log(2))
+    assert model.t_ == len(y)  # one evaluation
+    J, _ = objective_and_gradients(model, X, y)
+    assert model.loss_ == pytest.approx(J)
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_lbfgs_mlp_sample_weights_are_repeated_samples(seed):
     """Integer weights equal repeated rows (the data of check_sample_weight_equivalence,
