@@ -425,7 +425,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
                 "samples; using batches of all of them.",
                 UserWarning,
             )
-        return min(self.batch_size, n_samples)
+        return min(int(self.batch_size), n_samples)  # (int: True is an Integral, 1)
 
     def _history_attributes(self, state, epochs, incremental, validation_set, final_loss=None):
         return history_attributes(

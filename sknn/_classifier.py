@@ -428,5 +428,6 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
-        tags.classifier_tags.multi_label = self._multilabel
+        # (class_weight refuses multi-label targets: each label is its own problem)
+        tags.classifier_tags.multi_label = self._multilabel and self.class_weight is None
         return tags

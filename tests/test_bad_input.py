@@ -49,6 +49,7 @@ keeps this list equal to ``CASES``):
 - partial_fit_other_classes_later
 - negative_alpha
 - batch_size_zero
+- batch_size_true
 - batch_size_larger_than_data
 - validation_fraction_one
 - validation_set_too_small
@@ -494,6 +495,14 @@ def batch_size_zero(Estimator):
     )
 
 
+def batch_size_true(Estimator):
+    """True is an int (1) to scikit-learn's parameter check: batches of one sample, as
+    MLPClassifier trains with it, not a TypeError from deep inside."""
+    model = make(Estimator, batch_size=True, max_iter=1).fit(X, y)
+    reference = make(Estimator, batch_size=1, max_iter=1).fit(X, y)
+    assert_array_equal(model.predict_proba(X), reference.predict_proba(X))
+
+
 def batch_size_larger_than_data(Estimator):
     with pytest.warns(
         UserWarning,
@@ -664,6 +673,7 @@ CASES = {
         partial_fit_other_classes_later,
         negative_alpha,
         batch_size_zero,
+        batch_size_true,
         batch_size_larger_than_data,
         validation_fraction_one,
         validation_set_too_small,

@@ -86,6 +86,8 @@ def test_multilabel_partial_fit_and_errors(multilabel):
         model.partial_fit(X, Y[:, :2])
     with pytest.raises(ValueError, match="class_weight is not supported for multi-label"):
         MLPClassifierGD(class_weight="balanced").fit(X, Y)
+    # ... so the tags do not announce multi-label fitting then (check_estimator reads them).
+    assert not get_tags(MLPClassifierGD(class_weight={0: 2.0})).classifier_tags.multi_label
     with pytest.raises(ValueError, match="not 'multiclass-multioutput' targets"):
         MLPClassifierGD().fit(X, Y * np.array([1, 2, 3]))
     # Later calls check classes as the first did, as for 1-d labels.
