@@ -375,8 +375,9 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,)
-            Predicted class labels.
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted class labels; for multi-label targets, the 0/1 indicator of
+            the labels.
         """
         Z = self._logits(X, "predict")
         unit = self._output_unit()
@@ -402,7 +403,8 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Rows sum to one; columns follow ``classes_``.
+            Columns follow ``classes_``; rows sum to one, except for multi-label
+            targets, where each column is the probability of its own label.
         """
         Z = self._logits(X, "predict_proba")
         with np.errstate(under="ignore"):  # exp of a very negative logit is 0: harmless

@@ -30,8 +30,8 @@ solver : {"sgd", "adam", "lbfgs"}, default="sgd"
         Step-size schedule of solver "sgd", as in scikit-learn: "constant" keeps
         ``learning_rate_init``; "invscaling" uses ``learning_rate_init / (t + 1) **
         power_t`` with t the samples seen; "adaptive" divides the rate by 5 each time
-        the monitored loss fails to improve by ``tol`` for ``n_iter_no_change``
-        epochs, and stops when it falls below 1e-6. Only used when solver="sgd"
+        the monitored loss fails to improve by ``tol`` for more than
+        ``n_iter_no_change`` epochs, and stops when it falls below 1e-6. Only used when solver="sgd"
         ("adam" and "lbfgs" ignore it, as in scikit-learn, so that a search over
         both can share one grid).
 
@@ -45,8 +45,9 @@ solver : {"sgd", "adam", "lbfgs"}, default="sgd"
         Maximum number of epochs (passes over the training data) in ``fit`` for
         "sgd" and "adam"; of iterations for "lbfgs", as in scikit-learn. 0 initialises
         the parameters (or keeps them, with ``warm_start``) and trains nothing, with a
-        ConvergenceWarning, as scikit-learn's LogisticRegression does: a way to look
-        at the starting model.
+        ConvergenceWarning: a way to look at the starting model. (scikit-learn's
+        MLPClassifier refuses 0; its LogisticRegression takes 0, and its default
+        "lbfgs" solver still takes one step.)
 
     shuffle : bool, default=True
         Draw a new permutation of the samples every epoch.
@@ -56,7 +57,9 @@ solver : {"sgd", "adam", "lbfgs"}, default="sgd"
         int for reproducible results.
 
     tol : float, default=1e-4
-        Least decrease of the monitored loss that counts as an improvement.
+        Least decrease of the monitored loss that counts as an improvement. For
+        "lbfgs" also SciPy's bound on the largest component of the gradient at
+        convergence (as in scikit-learn).
 
     verbose : bool, default=False
         Print one line per epoch: epoch, training loss, validation loss and
@@ -87,7 +90,9 @@ solver : {"sgd", "adam", "lbfgs"}, default="sgd"
     n_iter_no_change : int, default=10
         Patience: training stops (or "adaptive" divides the rate) once more than
         ``n_iter_no_change`` consecutive epochs fail to improve by ``tol``, as in
-        scikit-learn.
+        scikit-learn. "lbfgs" has a patience only with early stopping; without it,
+        SciPy's tolerances stop it (scikit-learn's MLPClassifier uses this parameter
+        for "sgd" and "adam" only).
 
     monitor : str or list of str, default=None
         What else to record while training, when asked (the default records only
@@ -190,8 +195,8 @@ SHARED_DIFFERENCES = [
     "``n_iter_`` is an int, the epochs (or L-BFGS iterations) of the last fit; "
     "LogisticRegression's is an array.",
     "Early stopping watches the validation loss (the cross-entropy that training "
-    "minimises; smoother than the accuracy MLPClassifier watches), and restores the "
-    "parameters of its best epoch.",
+    "minimises; smoother than the accuracy MLPClassifier watches); both restore the "
+    "parameters of the best epoch.",
     "A divergence to infinity or NaN raises ``FloatingPointError`` in the epoch it "
     "happens and keeps the previous fit whole (MLPClassifier raises a ValueError after "
     "training, its fitted state already changed); no fit returns a model whose "

@@ -49,8 +49,7 @@ def run_lbfgs(
     """
     if settings.max_epochs == 0:  # (SciPy would still take one iteration)
         warnings.warn(
-            "max_iter=0: the parameters were initialised (or kept) and not trained, as "
-            "with scikit-learn's LogisticRegression(max_iter=0).",
+            "max_iter=0: the parameters were initialised (or kept) and not trained.",
             ConvergenceWarning,
         )
         return Outcome(epochs=0, converged=False, interrupted=False)

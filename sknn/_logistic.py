@@ -30,8 +30,8 @@ class LogisticRegressionGD(LinearClassifierGD):
     ``-log sigma(z) + (1 - t) z``, finite for any finite z.
 
     ``predict_proba`` is ``[1 - sigma(z), sigma(z)]`` for a binary problem and the
-    row-normalised sigmoid outputs otherwise, as scikit-learn does for
-    one-vs-rest.
+    row-normalised sigmoid outputs for more classes, as scikit-learn does for
+    one-vs-rest; for multi-label targets, each label's ``sigma(z)`` as it is.
 
     Parameters
     ----------

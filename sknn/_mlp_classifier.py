@@ -50,8 +50,9 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
 
     weight_init : {"auto", "lecun_normal", "he_normal", "glorot_uniform", "uniform"}, default="auto"
         Initial weights: "lecun_normal" is ``N(0, 1/fan_in)``, "he_normal"
-        ``N(0, 2/fan_in)``, "glorot_uniform" scikit-learn's
-        ``U(-sqrt(6/(fan_in+fan_out)), +...)``, "uniform" ``U(-1, 1)``; "auto" is
+        ``N(0, 2/fan_in)``, "glorot_uniform"
+        ``U(-sqrt(6/(fan_in+fan_out)), +...)`` (scikit-learn's, except for "logistic",
+        where it takes 2 for 6 and draws the intercepts too), "uniform" ``U(-1, 1)``; "auto" is
         "he_normal" for relu and "lecun_normal" otherwise. Intercepts start at 0.
 
     dropout : float, default=0.0

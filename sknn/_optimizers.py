@@ -154,7 +154,7 @@ class Adam:
 
     Each parameter gets its own step, about ``eta`` in size whatever the scale of its
     gradient. (scikit-learn folds both corrections into the step size, which puts its
-    ``epsilon`` at ``epsilon * sqrt(1 - beta_2^t)`` in this formula: the same method.)
+    ``epsilon`` at ``epsilon / sqrt(1 - beta_2^t)`` in this formula: the same method.)
     :meth:`step` writes its intermediate results into ``grads``, which holds the
     next batch's gradient anyway, and into a scratch vector allocated once: a step
     allocates no array.

@@ -330,8 +330,7 @@ def warn_if_not_converged(state, epochs_before, outcome, max_iter):
         )
     elif max_iter == 0:
         warnings.warn(
-            "max_iter=0: the parameters were initialised (or kept) and not trained, as "
-            "with scikit-learn's LogisticRegression(max_iter=0).",
+            "max_iter=0: the parameters were initialised (or kept) and not trained.",
             ConvergenceWarning,
         )
     elif not outcome.converged:
