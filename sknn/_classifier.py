@@ -26,7 +26,15 @@ from ._labels import (
     encode_labels,
 )
 from ._losses import MULTILABEL, OUTPUT_UNITS
-from ._primitives import float_dtypes, is_foreign_array, like, namespace, numpy_dtype, to_numpy
+from ._primitives import (
+    float_dtypes,
+    is_foreign_array,
+    largest_magnitude,
+    like,
+    namespace,
+    numpy_dtype,
+    to_numpy,
+)
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -340,7 +348,17 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
             intercepts = [
                 None if b is None else xp.astype(b, dtype, copy=False) for b in intercepts
             ]
-        return self._make_network().forward(X, weights, intercepts)
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is handled here:
+            Z = self._make_network().forward(X, weights, intercepts)
+        if namespace(Z).any(namespace(Z).isnan(Z)):
+            # Finite inputs and parameters: only an overflow (inf - inf) makes a NaN.
+            raise ValueError(
+                f"{method} cannot score some rows of X: their values (up to "
+                f"{largest_magnitude(X.data if sp.issparse(X) else X):.3g} in magnitude) overflow this model's arithmetic "
+                "to NaN. Scale the features as they were scaled in training (for example "
+                "with StandardScaler)."
+            )
+        return Z
 
     def decision_function(self, X: "MatrixLike") -> np.ndarray:
         """Logits of the output units.

@@ -39,7 +39,9 @@ from ._primitives import (
 
 def softmax(Z):
     """Row-wise ``exp(z_k) / sum_k' exp(z_k')``, computed without overflow."""
-    P = Z - max_(Z, axis=1, keepdims=True)
+    P = _finite(Z)
+    with np.errstate(over="ignore"):  # -largest - largest is -inf, whose exp is 0
+        P -= max_(P, axis=1, keepdims=True)
     apply_(namespace(Z).exp, P, P)
     P /= sum_(P, axis=1, keepdims=True)
     return P
@@ -47,7 +49,18 @@ def softmax(Z):
 
 def log_softmax(Z):
     """Row-wise ``z_k - log sum_k' exp(z_k')``."""
-    return Z - logsumexp(Z, axis=1)
+    Z = _finite(Z)
+    with np.errstate(over="ignore"):  # -largest - largest is -inf: log(0)
+        return Z - logsumexp(Z, axis=1)
+
+
+def _finite(Z):
+    """A copy of the logits with +-inf at the largest finite magnitude (a logit of an
+    input near the largest float can overflow): a row whose largest logit is +inf
+    gives that class probability 1, not ``inf - inf = NaN``."""
+    xp = namespace(Z)
+    largest = float(xp.finfo(Z.dtype).max)
+    return xp.clip(Z, -largest, largest)
 
 
 def _weighted_mean_and_scale(losses, dZ, sample_weight):

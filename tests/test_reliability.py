@@ -214,6 +214,32 @@ def test_rows_of_zero_weight_are_checked_for_overflow_too():
     assert not hasattr(model, "coefs_")
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_new_data_whose_logits_overflow_gets_probabilities_or_a_clear_error(iris):
+    """After the fit, X may hold larger values than training did. A logit of +inf
+    still names its class (probability 1, as LogisticRegression's binary path gives),
+    not ``inf - inf = NaN``; a NaN logit (an overflow inside the hidden layers) is
+    refused with a message, never returned as a probability or a label."""
+    X, y = iris
+    y = y > 0
+    largest = np.finfo(np.float64).max
+    softmax = SoftmaxGD(random_state=0, max_iter=20).fit(X, y)
+    w = softmax.coef_[1] - softmax.coef_[0]  # (coef_: one row per class)
+    X_far = np.sign(w)[None, :] * largest  # z_1 = +inf, z_0 = -inf
+    assert_array_equal(softmax.decision_function(X_far), [np.inf])
+    assert_array_equal(softmax.predict_proba(X_far), [[0.0, 1.0]])
+    assert_array_equal(softmax.predict_log_proba(X_far), [[-np.inf, 0.0]])
+    assert_array_equal(softmax.predict(X_far), [True])
+    # Two +inf logits share the probability; the unit is tested on its own too.
+    unit = softmax._output_unit()
+    assert_array_equal(unit.proba(np.array([[np.inf, np.inf, -np.inf]])), [[0.5, 0.5, 0.0]])
+
+    mlp = MLPClassifierGD((5,), activation="identity", random_state=0, max_iter=20).fit(X, y)
+    for method in ("predict", "predict_proba", "predict_log_proba", "decision_function"):
+        with pytest.raises(ValueError, match=f"{method} cannot score.*1.8e\\+308.*Scale"):
+            getattr(mlp, method)(np.full((1, 4), largest))
+
+
 # ---------------------------------------------------------------- 4. clear messages
 def test_clear_messages_for_odd_arguments(iris):
     X, y = iris
