@@ -27,7 +27,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from ._callbacks import CallbackSupportMixin, FitTasks, batches_per_epoch
-from ._data import check_range, finite_bound, make_dataset, positive_weights
+from ._data import check_range, checked_weights, finite_bound, make_dataset, positive_weights
 from ._fitted import history_attributes, is_fitted_name, publish
 from ._input import (
     check_continued_arrays,
@@ -174,8 +174,11 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
 
     # ------------------------------------------------------------------ task hooks
     @abstractmethod
-    def _encode_targets(self, y, classes, continuing, incremental, dtype):
-        """Check ``y``; return a ``Targets`` (output unit, targets encoded in ``dtype``...)."""
+    def _encode_targets(self, y, classes, continuing, incremental, dtype, sample_weight=None):
+        """Check ``y``; return a ``Targets`` (output unit, targets encoded in ``dtype``...).
+
+        ``sample_weight`` (checked, or None) is there for weights that depend on it
+        (``class_weight="balanced"`` counts the classes with the sample weights)."""
 
     @abstractmethod
     def _validation_split(self, indices, targets, random_state):
@@ -243,7 +246,10 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             check_continued_arrays(X, self._fitted_parameters()[0][0], method)
         # float32 data trains in float32; a continued model keeps its own dtype.
         dtype = self._fitted_parameters()[0][0].dtype if continuing else X.dtype
-        targets = self._encode_targets(y, classes, continuing, incremental, numpy_dtype(dtype))
+        sample_weight = checked_weights(sample_weight, X)
+        targets = self._encode_targets(
+            y, classes, continuing, incremental, numpy_dtype(dtype), sample_weight
+        )
         targets = targets_on_device(targets, X)
         fitted.update(targets.attributes)
         sample_weight, indices = positive_weights(sample_weight, X, targets.sample_weight)
@@ -397,6 +403,9 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             X_val, y_val, sample_weight_val = validation
             X_val = validate_validation_data(self, X_val, X, fitted)
             encoded, class_weights = self._encode_validation_targets(y_val, targets, X_val)
+            sample_weight_val = checked_weights(
+                sample_weight_val, X_val, names=("sample_weight_val", "X_val")
+            )
             sample_weight_val, val_indices = positive_weights(
                 sample_weight_val, X_val, class_weights, names=("sample_weight_val", "X_val")
             )

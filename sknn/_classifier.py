@@ -189,7 +189,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
             multilabel = getattr(self, "_target_type", None) == "multilabel-indicator"
         return MULTILABEL if multilabel else OUTPUT_UNITS[self._output]
 
-    def _encode_targets(self, y, classes, continuing, incremental, dtype):
+    def _encode_targets(self, y, classes, continuing, incremental, dtype, sample_weight=None):
         if sp.issparse(y):  # a sparse label indicator (multi-label), as scikit-learn takes
             y = y.toarray()
         y = to_numpy(y)  # labels are encoded on the host, whatever X's namespace
@@ -213,7 +213,7 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         unit = self._output_unit(multilabel=False)
         n_outputs = unit.n_outputs(len(classes))
         encoded = unit.targets(y_indices, n_outputs, dtype)
-        per_class = class_weights(self.class_weight, classes, y_indices)
+        per_class = class_weights(self.class_weight, classes, y_indices, sample_weight)
         weights = None if per_class is None else per_class[y_indices]
         attributes = {"classes_": classes, "_target_type": type_of_target(y)}
         return Targets(unit, encoded, n_outputs, y_indices, attributes, weights, per_class)

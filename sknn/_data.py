@@ -99,15 +99,11 @@ def make_dataset(X, encoded, sample_weight, indices):
     return Dataset(X, encoded, normalise(sample_weight, indices), indices)
 
 
-def positive_weights(sample_weight, X, factor=None, names=("sample_weight", "X")):
-    """Checked sample weights times ``factor`` (the class weights of each sample, or
-    None), and the rows of positive weight (None when all are).
-
-    A sample of weight zero contributes nothing to J: it is left out of the batches.
-    ``names`` name the weights and the data in error messages.
-    """
-    if sample_weight is None and factor is None:
-        return None, None
+def checked_weights(sample_weight, X, names=("sample_weight", "X")):
+    """``sample_weight`` checked (one finite weight >= 0 per row of X, in X's dtype and
+    namespace), or None. ``names`` name the weights and the data in error messages."""
+    if sample_weight is None:
+        return None
     shape = getattr(sample_weight, "shape", None)  # (other array-likes: scikit-learn's message)
     if shape is not None and len(shape) == 1 and shape[0] != X.shape[0]:
         raise ValueError(
@@ -124,6 +120,21 @@ def positive_weights(sample_weight, X, factor=None, names=("sample_weight", "X")
         if names[0] == "sample_weight":
             raise  # scikit-learn's own message
         raise ValueError(f"{names[0]}: {error}") from error  # say which weights
+    return sample_weight
+
+
+def positive_weights(sample_weight, X, factor=None, names=("sample_weight", "X")):
+    """Sample weights (from :func:`checked_weights`, or None) times ``factor`` (the
+    class weights of each sample, or None), and the rows of positive weight (None
+    when all are).
+
+    A sample of weight zero contributes nothing to J: it is left out of the batches.
+    ``names`` name the weights and the data in error messages.
+    """
+    if sample_weight is None and factor is None:
+        return None, None
+    if sample_weight is None:
+        sample_weight = _check_sample_weight(None, X, dtype=X.dtype)  # ones
     if factor is not None:
         # J does not change with the scale of the weights (normalise makes their mean 1):
         # each factor is scaled to a largest value of 1 first, so that their product

@@ -106,10 +106,12 @@ solver : {"sgd", "adam", "lbfgs"}, default="sgd"
         ``ProgressBar()``, scikit-learn 1.9 and later).
 
     class_weight : dict, "balanced" or None, default=None
-        Weights of the classes, as in scikit-learn's SGDClassifier and
-        LogisticRegression: a dict ``{class_label: weight}`` (classes not in it weigh
-        1), or "balanced", ``n_samples / (n_classes * np.bincount(y))``. Multiplied by
-        ``sample_weight``; applied to the training loss and to the validation loss.
+        Weights of the classes, as in scikit-learn's LogisticRegression: a dict
+        ``{class_label: weight}`` (classes not in it weigh 1), or "balanced",
+        ``n_samples / (n_classes * np.bincount(y))``, with the classes counted by
+        their samples' ``sample_weight`` when it is given (so a sample of weight 0
+        counts as one left out). Multiplied by ``sample_weight``; applied to the
+        training loss and to the validation loss.
         (scikit-learn's MLPClassifier has no ``class_weight``.) ``partial_fit``
         accepts a dict only.
 

@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 
-from ._primitives import is_foreign_array
+from ._primitives import is_foreign_array, to_numpy
 
 
 def encode_labels(y, classes, fitted_classes, continuing, incremental, estimator_name):
@@ -61,13 +61,28 @@ def encode_labels(y, classes, fitted_classes, continuing, incremental, estimator
     return classes, np.searchsorted(classes, y)
 
 
-def class_weights(class_weight, classes, y_indices):
+def class_weights(class_weight, classes, y_indices, sample_weight=None):
     """The weight of each class from ``class_weight`` (None without), computed as
-    scikit-learn's SGDClassifier and LogisticRegression compute it ("balanced": from
-    the class counts of the training labels ``y_indices``)."""
+    scikit-learn's LogisticRegression computes it.
+
+    "balanced" gives class k the weight ``W / (K W_k)``, with ``W_k`` the total
+    sample weight of its samples in the training labels ``y_indices`` (their count
+    without ``sample_weight``) and ``W`` that of all: so a sample of weight 0 counts
+    as a sample left out, and integer weights as repeated samples. (SGDClassifier
+    counts the samples whatever their weights.) A class whose samples all weigh 0
+    gets weight 0: it has nothing to balance.
+    """
     if class_weight is None:
         return None
-    per_class = compute_class_weight(class_weight, classes=classes, y=classes[y_indices])
+    if sample_weight is not None:
+        sample_weight = to_numpy(sample_weight).astype(np.float64)
+    with np.errstate(divide="ignore"):  # a class of weight 0: W / 0, set to 0 below
+        per_class = compute_class_weight(
+            class_weight, classes=classes, y=classes[y_indices], sample_weight=sample_weight
+        )
+    if isinstance(class_weight, str) and sample_weight is not None:
+        weighed = np.bincount(y_indices, weights=sample_weight, minlength=len(classes))
+        per_class[weighed == 0] = 0.0
     wrong = ~(np.isfinite(per_class) & (per_class >= 0))
     if wrong.any():
         raise ValueError(

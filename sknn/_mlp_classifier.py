@@ -204,8 +204,8 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
                 "with sknn.utils.register_activation."
             )
 
-    def _encode_targets(self, y, classes, continuing, incremental, dtype):
-        targets = super()._encode_targets(y, classes, continuing, incremental, dtype)
+    def _encode_targets(self, y, classes, continuing, incremental, dtype, sample_weight=None):
+        targets = super()._encode_targets(y, classes, continuing, incremental, dtype, sample_weight)
         # scikit-learn's names: "softmax" for classes, "logistic" for multi-label.
         targets.attributes["out_activation_"] = targets.output_unit.name
         return targets

@@ -15,9 +15,10 @@ from sklearn.metrics import log_loss, recall_score
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 
 from sknn import LogisticRegressionGD, MLPClassifierGD, SoftmaxGD
+from sknn.utils import objective_and_gradients
 
 ESTIMATORS = [LogisticRegressionGD, SoftmaxGD, MLPClassifierGD]
 SOLVERS = ["sgd", "adam", "lbfgs"]
@@ -65,6 +66,35 @@ def test_balanced_class_weight_is_the_balanced_sample_weight(Estimator, solver, 
     )
     for a, b in zip(parameters(balanced), parameters(weighted), strict=True):
         assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("Estimator", [LogisticRegressionGD, SoftmaxGD])
+def test_balanced_class_weight_counts_the_classes_with_the_sample_weights(Estimator, iris_split):
+    """As LogisticRegression: "balanced" weighs class k by W / (K W_k), W_k its samples'
+    total weight, so integer weights act as repeated rows and zero weights as rows
+    left out; a class whose samples all weigh 0 has nothing to balance."""
+    X, _, y, _ = iris_split
+    s = np.random.RandomState(0).randint(0, 4, size=len(y))  # zeros included
+    settings = dict(solver="lbfgs", class_weight="balanced", alpha=0.01, tol=1e-10, max_iter=1000)
+    weighted = Estimator(**settings).fit(X, y, sample_weight=s)
+    repeated = Estimator(**settings).fit(np.repeat(X, s, axis=0), np.repeat(y, s))
+    for a, b in zip(parameters(weighted), parameters(repeated), strict=True):
+        assert_allclose(a, b, rtol=1e-4, atol=1e-5)  # (two L-BFGS paths to one optimum)
+    # The weight of each class is scikit-learn's, and a class whose samples all weigh
+    # 0 weighs 0 (W / 0 would be infinite, and 0 * inf NaN).
+    for weights in (s, np.where(y == 2, 0, s)):
+        with np.errstate(divide="ignore"):
+            expected = compute_class_weight(
+                "balanced", classes=np.unique(y), y=y, sample_weight=weights
+            )
+        expected[~np.isfinite(expected)] = 0
+        J, grads = objective_and_gradients(Estimator(**settings), X, y, weights)
+        J_explicit, grads_explicit = objective_and_gradients(
+            Estimator(alpha=0.01), X, y, weights * expected[y]
+        )
+        assert J == pytest.approx(J_explicit, rel=1e-12)
+        for name, gradient in grads.items():
+            assert_allclose(gradient, grads_explicit[name], rtol=1e-10, atol=1e-14)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

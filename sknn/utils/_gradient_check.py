@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
-from .._data import normalise, positive_weights
+from .._data import checked_weights, normalise, positive_weights
 from .._objective import Objective
 from .._parameters import Parameters
 from .._primitives import is_foreign_array, to_numpy
@@ -49,7 +49,8 @@ class _FullBatch:
             model.classes_ = estimator.classes_
             model._target_type = estimator._target_type
         incremental = fitted or classes is not None  # classes_ or classes, not y, name them
-        targets = model._encode_targets(y, classes, fitted, incremental, np.float64)
+        sample_weight = checked_weights(sample_weight, X)
+        targets = model._encode_targets(y, classes, fitted, incremental, np.float64, sample_weight)
         # The class weights multiply the sample weights, as in training.
         sample_weight, indices = positive_weights(sample_weight, X, targets.sample_weight)
         if indices is not None:
