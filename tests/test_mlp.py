@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from numpy.testing import assert_allclose
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -11,7 +12,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sknn import MLPClassifierGD
-from sknn._mlp import WEIGHT_INITS
+from sknn._losses import Softmax
+from sknn._mlp import WEIGHT_INITS, MultilayerPerceptron
+from sknn._objective import Objective
+from sknn._parameters import Parameters
 
 
 @pytest.fixture(scope="module")
@@ -182,8 +186,53 @@ def test_dropout_trains_randomly_and_predicts_deterministically(digits_split):
     with pytest.warns(ConvergenceWarning):
         plain.fit(X_train, y_train), dropped.fit(X_train, y_train)
     assert dropped.loss_curve_ != plain.loss_curve_
-    np.testing.assert_array_equal(dropped.predict_proba(X_test), dropped.predict_proba(X_test))
+    # Prediction uses every unit, unscaled (inverted dropout scaled them in training):
+    # the forward pass written out from the fitted attributes, with no mask.
+    hidden = np.maximum(X_test @ dropped.coefs_[0] + dropped.intercepts_[0], 0)
+    logits = hidden @ dropped.coefs_[1] + dropped.intercepts_[1]
+    expected = np.exp(logits - logits.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    assert_allclose(dropped.predict_proba(X_test), expected, rtol=1e-10, atol=1e-14)
     assert dropped.score(X_test, y_test) > 0.85
+
+
+@pytest.mark.parametrize("activation", ["relu", "lecun_tanh"])
+def test_dropout_masks_are_inverted_and_backpropagated(activation):
+    """Each mask is 0 or 1/keep (mean about 1: the expected activation is unchanged),
+    the next layer sees the masked activation, and the backward pass goes through the
+    same mask: with the mask fixed (the same seed at every evaluation), the gradient
+    is that of the loss it computes, by central finite differences."""
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(400, 5)), rng.randint(3, size=400)
+    network = MultilayerPerceptron([30, 20], activation, dropout=0.25)
+    params = Parameters(network.layer_shapes(5, 3), np.float64)
+    network.initialize(params, rng)
+    params.flat[params.flat == 0] = 0.1  # nonzero intercepts too
+    workspace = network.allocate(len(X), params)
+    objective = Objective(network, Softmax(), alpha=0.01)
+    grads = params.like()
+
+    objective.value_and_gradient(params, grads, X, y, None, workspace, np.random.RandomState(1))
+    for j, mask in enumerate(workspace.masks):
+        assert set(np.unique(mask)) == {0.0, 1 / 0.75}
+        assert mask.mean() == pytest.approx(1.0, abs=0.02)
+        assert_allclose(workspace.dropped[j], workspace.outputs[j] * mask)
+
+    def J(flat):
+        probe = params.like(flat.copy())
+        scratch = params.like()
+        return objective.value_and_gradient(
+            probe, scratch, X, y, None, network.allocate(len(X), probe), np.random.RandomState(1)
+        )
+
+    analytic = grads.flat.copy()
+    numeric = np.empty_like(analytic)
+    h = 1e-6
+    for i in range(len(analytic)):
+        step = np.zeros_like(analytic)
+        step[i] = h
+        numeric[i] = (J(params.flat + step) - J(params.flat - step)) / (2 * h)
+    assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
 
 
 def test_invalid_hidden_layer_sizes():
