@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from scipy.special import expit
 from sklearn import config_context
 from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import ConvergenceWarning
@@ -558,3 +559,96 @@ def test_a_warm_start_of_no_epoch_that_turns_validation_on_keeps_the_curves_alig
     model.set_params(max_iter=2).fit(X, y, X_val=X_val, y_val=y_val)
     assert len(model.validation_loss_curve_) == len(model.loss_curve_) == 5
     assert np.isfinite(model.validation_loss_curve_[3:]).all()
+
+
+def replay_patience(curve, tol, n_iter_no_change):
+    """The epoch at which the patience rule stops, replayed on a recorded curve (None
+    if it never does): an epoch improves if it beats the best so far by more than tol."""
+    best, count = np.inf, 0
+    for epoch, loss in enumerate(curve, start=1):
+        count = 0 if loss < best - tol else count + 1
+        best = min(best, loss)
+        if count > n_iter_no_change:
+            return epoch
+    return None
+
+
+@pytest.mark.parametrize("tol", [0.0, 0.02])
+def test_early_stopping_stops_where_its_rule_says_on_the_recorded_curve(tol, iris_split):
+    X, X_val, y, y_val = iris_split
+    settings = dict(max_iter=300, early_stopping=True, n_iter_no_change=3, batch_size=20)
+    model = make(SoftmaxGD, tol=tol, **settings).fit(X, y, X_val=X_val, y_val=y_val)
+    stop = replay_patience(model.validation_loss_curve_, tol, 3)
+    assert stop is not None and model.n_iter_ == stop
+    if tol:  # a tol that matters: it stops earlier than without
+        plain = make(SoftmaxGD, tol=0.0, **settings).fit(X, y, X_val=X_val, y_val=y_val)
+        assert model.n_iter_ < plain.n_iter_
+
+
+def test_a_warm_start_with_early_stopping_has_its_own_patience(iris_split):
+    """A fit that stopped for lack of patience, continued: the patience starts afresh,
+    so the new call runs at least n_iter_no_change + 1 epochs."""
+    X, X_val, y, y_val = iris_split
+    model = make(SoftmaxGD, max_iter=300, early_stopping=True, n_iter_no_change=3, tol=0.02)
+    model.fit(X, y, X_val=X_val, y_val=y_val)
+    assert model.n_iter_ < 300  # stopped by its patience
+    model.set_params(warm_start=True).fit(X, y, X_val=X_val, y_val=y_val)
+    assert model.n_iter_ >= 3 + 1
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_recorded_scores_and_validation_loss_are_weighted_means_over_every_batch(
+    Estimator, iris_split
+):
+    """With batches smaller than the data, the per-epoch accuracy and validation loss
+    are weighted means over all the batches, equal to scikit-learn's metrics of the
+    model of the last epoch."""
+    X, X_val, y, y_val = iris_split
+    rng = np.random.RandomState(0)
+    w, w_val = rng.uniform(0.2, 3, size=len(y)), rng.uniform(0.2, 3, size=len(y_val))
+    model = make(Estimator, max_iter=3, batch_size=7, monitor="train_score")
+    model.fit(X, y, sample_weight=w, X_val=X_val, y_val=y_val, sample_weight_val=w_val)
+    assert model.train_scores_[-1] == pytest.approx(model.score(X, y, sample_weight=w))
+    assert model.validation_scores_[-1] == pytest.approx(
+        model.score(X_val, y_val, sample_weight=w_val)
+    )
+    if Estimator is LogisticRegressionGD:  # one sigmoid unit per class: a sum of K losses
+        P = expit(model.decision_function(X_val))
+        expected = sum(
+            log_loss(y_val == k, P[:, k], sample_weight=w_val, labels=[False, True])
+            for k in range(3)
+        )
+    else:
+        expected = log_loss(y_val, model.predict_proba(X_val), sample_weight=w_val)
+    assert model.validation_loss_curve_[-1] == pytest.approx(expected, rel=1e-10)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_multilabel_scores_are_the_subset_accuracy(iris_split):
+    X, X_val, _, _ = iris_split
+    Y = (X[:, :3] > np.median(X[:, :3], axis=0)).astype(int)
+    Y_val = (X_val[:, :3] > np.median(X[:, :3], axis=0)).astype(int)
+    model = make(MLPClassifierGD, max_iter=3, batch_size=7, monitor="train_score")
+    model.fit(X, Y, X_val=X_val, y_val=Y_val)
+    assert 0 < model.score(X, Y) < 1  # some rows wrong in one label only
+    assert model.train_scores_[-1] == pytest.approx(model.score(X, Y))
+    assert model.validation_scores_[-1] == pytest.approx(model.score(X_val, Y_val))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_lbfgs_sees_the_same_objective_in_chunks_of_rows(Estimator, iris_split, monkeypatch):
+    """L-BFGS evaluates J on all the data in chunks of FULL_BATCH_ROWS rows: with
+    chunks of 7 (and a short last one) it takes the same steps as with one chunk."""
+    import sknn._lbfgs
+
+    X, _, y, _ = iris_split
+    w = np.random.RandomState(0).uniform(0.2, 3, size=len(y))
+    one = make(Estimator, solver="lbfgs", alpha=0.01, max_iter=15).fit(X, y, sample_weight=w)
+    monkeypatch.setattr(sknn._lbfgs, "FULL_BATCH_ROWS", 7)
+    chunked = make(Estimator, solver="lbfgs", alpha=0.01, max_iter=15)
+    chunked.fit(X, y, sample_weight=w)
+    assert_allclose(chunked.loss_curve_, one.loss_curve_, rtol=1e-10)
+    for a, b in zip(parameters(chunked), parameters(one), strict=True):
+        assert_allclose(a, b, rtol=1e-7, atol=1e-9)

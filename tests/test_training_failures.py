@@ -30,6 +30,7 @@ KeyboardInterrupt during ``fit`` (and ``partial_fit``)
       can be continued.
 """
 
+import copy
 import re
 import signal
 import warnings
@@ -229,6 +230,37 @@ def test_divergence_in_warm_start_keeps_the_previous_fit(Estimator):
             model.fit(X_diverging, y)
     assert_state_equal(before, fitted_state(model))
     assert_array_equal(model.predict_proba(X), predictions)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_a_call_that_fails_after_recording_epochs_leaves_the_books_as_they_were(
+    Estimator, method, monkeypatch
+):
+    """Training writes its epochs into a copy of the fitted books: a call that fails
+    after some epochs (here at the check after training) leaves them as they were,
+    and the next call counts on from them."""
+    import sknn._base
+
+    model = make(Estimator, max_iter=3, warm_start=True)
+    quiet_fit(model, X, y)
+    model.partial_fit(X, y)
+    books = copy.deepcopy(model._training_state)
+
+    def failing_check(*args):
+        raise MemoryError("after the epochs")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(sknn._base, "check_finite_outputs", failing_check)
+        with pytest.raises(MemoryError, match="after the epochs"):
+            quiet_fit(model, X, y) if method == "fit" else model.partial_fit(X, y)
+    after = dict(model._training_state)
+    velocity = after.pop("optimizer")["velocity"]
+    assert after == {name: value for name, value in books.items() if name != "optimizer"}
+    assert_array_equal(velocity, books["optimizer"]["velocity"])
+    assert len(after["loss_curve"]) == 4
+    model.partial_fit(X, y)
+    assert model.n_iter_ == 5 and len(model.loss_curve_) == 5
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=ids)
