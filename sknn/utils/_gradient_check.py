@@ -235,7 +235,12 @@ def check_gradients(
     rounding limits finite differences to about ``1e-16 |J| / epsilon``, the scale
     is at least ``1e-4 max(|J|, 1)``: a gradient that is (nearly) zero is compared
     in absolute terms. Values near 1e-6 or below (in float64) mean the derivation
-    and the code agree; a wrong formula gives errors of order 1.
+    and the code agree; a wrong formula gives errors of order 1. So does a kink
+    within ``epsilon``: ReLU is not differentiable at 0, and a pre-activation there
+    (the zero intercepts of a fresh network on a zero input, or a fitted unit that
+    training left at ``|z| < epsilon``) makes the two sides of the difference
+    disagree, whatever the code. Check at other parameters, or with a smooth
+    activation, before doubting the derivation.
 
     Parameters
     ----------
