@@ -126,28 +126,35 @@ ALIASES = {"sigmoid": "logistic"}
 
 
 def get_activation(name):
-    """The registered activation called ``name`` (or one of its aliases).
+    """The registered activation called ``name`` (or one of its aliases); an
+    :class:`Activation` itself (from :func:`register_activation`) as it is.
 
     Raises
     ------
     ValueError
         When no activation of that name is registered.
     """
+    if isinstance(name, Activation):
+        return name
     activation = ACTIVATIONS.get(ALIASES.get(name, name))
     if activation is None:
-        known = sorted([*ACTIVATIONS, *ALIASES])
         raise ValueError(
-            f"Unknown activation {name!r}; registered: {known}. Add one with "
+            f"Unknown activation {name!r}; registered: {activation_names()}. Add one with "
             "sknn.utils.register_activation(name, forward, derivative)."
         )
     return activation
+
+
+def activation_names():
+    """Every name that :func:`get_activation` takes, sorted."""
+    return sorted([*ACTIVATIONS, *ALIASES])
 
 
 def register_activation(
     name: str,
     forward: Callable[[np.ndarray], object],
     derivative: Callable[[np.ndarray, np.ndarray], object],
-) -> None:
+) -> Activation:
     """Make a new hidden-layer activation available to every estimator by name.
 
     Both functions work in place, like the built-in ones: ``forward(Z)`` overwrites
@@ -165,6 +172,16 @@ def register_activation(
         ``forward(Z)``: ``Z[...] = f(Z)``.
     derivative : callable
         ``derivative(A, delta)``: ``delta[...] *= f'(z)`` where ``A = f(z)``.
+
+    Returns
+    -------
+    activation : Activation
+        The pair, to pass as ``activation=`` instead of the name where the estimator
+        goes to another process: the registry belongs to the process that registered
+        it, while the functions travel with the estimator. A search with
+        ``n_jobs`` fits clones in worker processes that never ran this call, and a
+        pickled model predicts with the functions it was fitted with, not with
+        whatever another process registered under the name.
 
     Raises
     ------
@@ -185,10 +202,12 @@ def register_activation(
     ...     np.logaddexp(0, Z, out=Z)
     >>> def softplus_derivative(A, delta):
     ...     delta *= -np.expm1(-A)
-    >>> register_activation("softplus", softplus, softplus_derivative)
+    >>> softplus_pair = register_activation("softplus", softplus, softplus_derivative)
     >>> from sknn import MLPClassifierGD
     >>> MLPClassifierGD(activation="softplus").activation
     'softplus'
+    >>> MLPClassifierGD(activation=softplus_pair).activation.forward is softplus
+    True
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"An activation's name must be a non-empty string, got {name!r}.")
@@ -198,6 +217,7 @@ def register_activation(
         raise TypeError("forward and derivative must both be callables.")
     _check_in_place(name, forward, derivative)
     ACTIVATIONS[name] = Activation(forward, derivative)
+    return ACTIVATIONS[name]
 
 
 def _check_in_place(name, forward, derivative):

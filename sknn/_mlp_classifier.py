@@ -6,7 +6,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 
-from ._activations import ACTIVATIONS, ALIASES
+from ._activations import Activation, activation_names, get_activation
 from ._classifier import BaseGradientDescentClassifier
 from ._docstrings import fill_docstring
 from ._mlp import WEIGHT_INITS, MultilayerPerceptron
@@ -42,11 +42,13 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
     hidden_layer_sizes : array-like of int, default=(100,)
         Units of each hidden layer; ``()`` gives softmax regression.
 
-    activation : {"relu", "lecun_tanh", "tanh", "logistic", "identity"}, default="relu"
+    activation : {"relu", "lecun_tanh", "tanh", "logistic", "identity"} or Activation, default="relu"
         Activation of the hidden layers, with scikit-learn's names: "logistic" is
         the sigmoid ``1 / (1 + e^{-x})`` ("sigmoid" is another name for it);
         "lecun_tanh" is LeCun's "improved sigmoid" ``1.7159 tanh(2x/3)``. A name
-        registered with :func:`sknn.utils.register_activation` works too.
+        registered with :func:`sknn.utils.register_activation` works too, in the
+        process that registered it; the Activation that it returns works in any
+        (worker processes of a search with ``n_jobs``, a model unpickled elsewhere).
 
     weight_init : {"auto", "lecun_normal", "he_normal", "glorot_uniform", "uniform"}, default="auto"
         Initial weights: "lecun_normal" is ``N(0, 1/fan_in)``, "he_normal"
@@ -115,7 +117,7 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
         **BaseGradientDescentClassifier._parameter_constraints,
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         # Checked against the registry at fit time, so that a registered activation works.
-        "activation": [str],
+        "activation": [str, Activation],
         "weight_init": [StrOptions({"auto", *WEIGHT_INITS})],
         "dropout": [Interval(Real, 0, 1, closed="left")],
     }
@@ -196,13 +198,17 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
     def _check_hyperparameters(self, incremental):
         super()._check_hyperparameters(incremental)
         self._hidden_sizes()
-        if self.activation not in ACTIVATIONS and self.activation not in ALIASES:
-            names = ", ".join(repr(name) for name in sorted([*ACTIVATIONS, *ALIASES]))
+        try:
+            get_activation(self.activation)
+        except ValueError:
+            names = ", ".join(repr(name) for name in activation_names())
             raise InvalidParameterError(
                 f"The 'activation' parameter of {type(self).__name__} must be a str among "
                 f"{{{names}}}. Got {self.activation!r} instead. A new activation is added "
-                "with sknn.utils.register_activation."
-            )
+                "with sknn.utils.register_activation, in each process: in worker "
+                "processes (a search with n_jobs), pass the Activation it returns as "
+                "activation= instead of its name."
+            ) from None
 
     def _encode_targets(self, y, classes, continuing, incremental, dtype, sample_weight=None):
         targets = super()._encode_targets(y, classes, continuing, incremental, dtype, sample_weight)

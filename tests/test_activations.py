@@ -1,5 +1,7 @@
 """Each activation against its definition, and its derivative against finite differences."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -130,3 +132,37 @@ def test_register_activation_refuses_functions_that_return_a_new_array(monkeypat
 
     register_activation("torch_relu", torch_only, tanh_derivative)
     assert "torch_relu" in registry
+
+
+def test_a_registered_activation_travels_with_the_estimator_to_worker_processes(monkeypatch):
+    """The registry belongs to one process: GridSearchCV(n_jobs=2) fits clones in
+    workers that never registered the name. The Activation that registration returns,
+    passed as activation=, goes with the clone (by value, for functions defined here)."""
+    from sklearn.model_selection import GridSearchCV
+
+    from sknn import MLPClassifierGD
+    from sknn.utils import register_activation
+
+    monkeypatch.setattr("sknn._activations.ACTIVATIONS", dict(ACTIVATIONS))
+
+    def softsign(Z):
+        np.divide(Z, 1 + np.abs(Z), out=Z)
+
+    def softsign_derivative(A, delta):
+        delta *= (1 - np.abs(A)) ** 2  # f'(z) = 1 / (1 + |z|)^2 = (1 - |f(z)|)^2
+
+    pair = register_activation("softsign_for_workers", softsign, softsign_derivative)
+    X, y = np.random.RandomState(0).normal(size=(60, 3)), np.arange(60) % 2
+    settings = dict(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    by_name = MLPClassifierGD(activation="softsign_for_workers", **settings).fit(X, y)
+    by_pair = MLPClassifierGD(activation=pair, **settings).fit(X, y)
+    np.testing.assert_array_equal(by_pair.predict_proba(X), by_name.predict_proba(X))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (ConvergenceWarning of 3 epochs, in workers too)
+        search = GridSearchCV(
+            MLPClassifierGD(activation=pair, **settings), {"alpha": [0.0, 1.0]}, cv=2, n_jobs=2
+        ).fit(X, y)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    # A name unknown to a process is refused with the way out.
+    with pytest.raises(ValueError, match="pass the Activation it returns as activation="):
+        MLPClassifierGD(activation="not_registered_here").fit(X, y)
