@@ -1,7 +1,8 @@
 """The models that the benchmarks race, each built by a factory with the shared settings.
 
 Every MLP in a comparison trains the same network (784 inputs, the hidden layers,
-a softmax output over 10 classes) from scikit-learn's initialisation with the same
+a softmax output over 10 classes) from Glorot's uniform weights, scikit-learn's (whose
+MLP and the PyTorch one also draw the intercepts, which sknn starts at zero), with the same
 optimizer (by default SGD, learning rate 0.01, Nesterov momentum 0.9; the solvers
 section also Adam and L-BFGS) and the same L2 penalty, each in its library's
 convention. The floor (``floor.py``) is built here too, beside the model it is the

@@ -1037,7 +1037,8 @@ def section_gpu(settings, device, threads, use_torch, match=()):
         f"estimator fitted on X and y as torch tensors on {device}, inside "
         "sklearn.config_context(array_api_dispatch=True); torch "
         f"{device_type}: {names['torch']}, PyTorch's own training loop. All train the same "
-        f"network from scikit-learn's initialisation by SGD (lr {LEARNING_RATES['sgd']}, "
+        "network from Glorot's uniform weights (the torch MLP also draws its intercepts, "
+        f"which sknn starts at zero) by SGD (lr {LEARNING_RATES['sgd']}, "
         "Nesterov momentum 0.9) with the same L2 penalty. The tensors are on the device "
         "before each fit (the copy is not timed)"
         + ("; CUDA is synchronised before each reading of the clock" if synchronize else "")
