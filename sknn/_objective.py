@@ -82,11 +82,6 @@ class Objective:
             grads.flat += share * batch_grads.flat
         return self.add_penalty(params, grads, loss)
 
-    def penalty(self, params):
-        """``alpha * sum_j ||W_j||^2``."""
-        w = params.weight_vector
-        return self.alpha * float(w @ w)
-
     def data_loss(self, Z, T, sample_weight=None):
         """``C`` at the logits ``Z`` (left as they are): the validation loss."""
         return self.output_unit.loss(Z, T, sample_weight)

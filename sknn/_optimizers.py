@@ -276,15 +276,18 @@ def make_optimizer(
         steps = saved["steps"] if carried else 0
         first, second = vector("first_moment"), vector("second_moment")
         return Adam(first, second, steps, learning_rate_now, beta_1, beta_2, epsilon)
-    return SGD(
-        vector("velocity"),
-        learning_rate_now,
-        learning_rate_init=eta,
-        momentum=momentum,
-        nesterov=nesterovs_momentum,
-        schedule=learning_rate,
-        power_t=power_t,
-    )
+    if solver == "sgd":
+        return SGD(
+            vector("velocity"),
+            learning_rate_now,
+            learning_rate_init=eta,
+            momentum=momentum,
+            nesterov=nesterovs_momentum,
+            schedule=learning_rate,
+            power_t=power_t,
+        )
+    # (A solver added to SOLVERS needs its branch here, not SGD's steps by default.)
+    raise ValueError(f"make_optimizer builds no optimizer for solver={solver!r}.")
 
 
 def invscaling_learning_rate(learning_rate_init, n_samples_seen, power_t):

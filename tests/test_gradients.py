@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.class_weight import compute_sample_weight
 
 from sknn import LogisticRegressionGD, MLPClassifierGD, SoftmaxGD
@@ -217,6 +218,11 @@ def test_objective_and_gradients_weigh_by_class_weight(class_weight):
 
 
 def test_objective_and_gradients_errors():
+    # The parameter constraints that fit checks, checked here too.
+    with pytest.raises(InvalidParameterError, match="'alpha' parameter of SoftmaxGD"):
+        objective_and_gradients(SoftmaxGD(alpha=-1.0), X, y3)
+    with pytest.raises(InvalidParameterError, match="'weight_init' parameter"):
+        objective_and_gradients(MLPClassifierGD((3,), weight_init="nonsense"), X, y3)
     mlp = MLPClassifierGD((3,))
     with pytest.raises(ValueError, match=r"parameters must be a dict with exactly the keys "):
         objective_and_gradients(mlp, X, y3, parameters={"coefs_": []})

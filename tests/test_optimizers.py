@@ -195,3 +195,14 @@ def test_an_optimizer_state_of_another_size_is_not_carried_at_all(solver):
     model.set_params(fit_intercept=False).partial_fit(X, y)
     if solver == "adam":
         assert model._training_state["optimizer"]["steps"] == 1  # 150 samples, one batch
+
+
+def test_a_solver_without_an_optimizer_is_refused_not_trained_by_sgd():
+    from sknn._optimizers import make_optimizer
+
+    settings = dict(
+        learning_rate_init=0.1, learning_rate="constant", power_t=0.5, momentum=0.9,
+        nesterovs_momentum=True, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="no optimizer for solver='rmsprop'"):
+        make_optimizer("rmsprop", np.zeros(3), {}, **settings)

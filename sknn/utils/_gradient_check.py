@@ -41,6 +41,7 @@ class _FullBatch:
             )
         fitted = hasattr(estimator, "_training_state")
         model = clone(estimator)
+        model._validate_params()  # the constraints fit checks: alpha >= 0, known names
         # On the host in float64, whatever X, y and the model are (a GPU array, say).
         X, y = _on_host(X), _on_host(y)
         X = np.asarray(X, dtype=np.float64)
