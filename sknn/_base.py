@@ -70,7 +70,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
     A model implements the hooks of its parameters (``_make_network``,
     ``_parameter_names``, ``_fitted_parameters``, ``_parameter_attributes``); a task
     (classification) implements those of its targets (``_encode_targets``,
-    ``_validation_split``).
+    ``_encode_validation_targets``, ``_validation_split``, ``_accepts_multi_output``).
     """
 
     _parameter_constraints: dict = {
@@ -181,8 +181,17 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
         (``class_weight="balanced"`` counts the classes with the sample weights)."""
 
     @abstractmethod
+    def _encode_validation_targets(self, y_val, targets, X_val):
+        """``y_val`` encoded as the training ``targets`` are, and the class weight of
+        each of its samples (or None)."""
+
+    @abstractmethod
     def _validation_split(self, indices, targets, random_state):
         """Hold out ``validation_fraction`` of ``indices``: (training, validation) indices."""
+
+    @abstractmethod
+    def _accepts_multi_output(self):
+        """Whether ``y`` may be 2-d (one column per output), for ``validate_data``."""
 
     def _check_hyperparameters(self, incremental):
         """Check what the parameter constraints cannot express."""
@@ -252,7 +261,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
         )
         targets = targets_on_device(targets, X)
         fitted.update(targets.attributes)
-        sample_weight, indices = positive_weights(sample_weight, X, targets.sample_weight)
+        sample_weight, indices = positive_weights(sample_weight, X, targets.class_weight_per_sample)
 
         network = self._make_network()
         objective = Objective(network, targets.output_unit, self.alpha)

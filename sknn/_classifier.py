@@ -54,7 +54,7 @@ class Targets(NamedTuple):
     n_outputs: int  # output units of the network
     stratify: np.ndarray | None  # class indices for a stratified split, or None
     attributes: dict  # fitted attributes of the labels: classes_
-    sample_weight: np.ndarray | None = None  # each sample's class weight, or None
+    class_weight_per_sample: np.ndarray | None = None  # each sample's class weight, or None
     class_weights: np.ndarray | None = None  # the weight of each class, or None
 
 

@@ -114,7 +114,8 @@ def targets_on_device(targets, X):
             "them first, for example with sklearn.preprocessing.LabelEncoder."
         )
     attributes["classes_"] = like(attributes["classes_"], X)
-    weights = None if targets.sample_weight is None else like(targets.sample_weight, X, X.dtype)
+    per_sample = targets.class_weight_per_sample
+    per_sample = None if per_sample is None else like(per_sample, X, X.dtype)
     return targets._replace(
-        encoded=like(targets.encoded, X), attributes=attributes, sample_weight=weights
+        encoded=like(targets.encoded, X), attributes=attributes, class_weight_per_sample=per_sample
     )

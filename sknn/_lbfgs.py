@@ -23,7 +23,14 @@ import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
 from ._data import BatchGatherer
-from ._training import Outcome, epoch_scores, print_progress, raise_diverged, watch_from_here
+from ._training import (
+    Outcome,
+    epoch_scores,
+    print_progress,
+    raise_diverged,
+    warn_not_trained,
+    watch_from_here,
+)
 
 #: Rows per batch of a full-batch evaluation: large enough for efficient products,
 #: small enough that the network's activations of a batch stay small.
@@ -44,14 +51,11 @@ def run_lbfgs(
 
     Each iteration is recorded as an epoch is by the stochastic solvers: ``J`` in the
     loss curve, and with ``validation`` the validation loss and accuracy, which early
-    stopping watches (at most ``n_iter_no_change`` iterations without improvement;
-    the best iterate is restored). Ctrl+C stops at the end of the current iteration.
+    stopping watches (it stops after more than ``n_iter_no_change`` iterations without
+    improvement; the best iterate is restored). Ctrl+C stops at the end of the current iteration.
     """
     if settings.max_epochs == 0:  # (SciPy would still take one iteration)
-        warnings.warn(
-            "max_iter=0: the parameters were initialised (or kept) and not trained.",
-            ConvergenceWarning,
-        )
+        warn_not_trained()
         return Outcome(epochs=0, converged=False, interrupted=False)
     dtype = params.flat.dtype
     grads, batch_grads = params.like(), params.like()

@@ -230,7 +230,7 @@ class MultilabelSigmoid(OneVsRestSigmoid):
 
         ``sigmoid(z) = 1 / (1 + e^{-z})`` is below 1 for every finite z, but above
         z = 37 it rounds to 1.0 in float64: such values are rounded down instead, to
-        the largest number below 1 (and up, from 0, to the smallest positive one).
+        the largest number below 1 (and up, from 0, to the smallest normal one).
         """
         xp = namespace(Z)
         P = expit(Z)

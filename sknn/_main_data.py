@@ -19,8 +19,6 @@ MNIST_FILES = {
     "t10k": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
 
-#: The settings of the main job, and why: shown by --help.
-
 #: The share early stopping holds out (the estimators' default).
 VALIDATION_FRACTION = 0.1
 

@@ -63,11 +63,12 @@ WEIGHT_INITS = {
 class _Workspace:
     """Per-batch buffers of the forward and backward passes, allocated once.
 
-    ``outputs[j]``: output of layer j (the activation of a hidden layer, the logits of
-    the last), shape (n_rows, fan_out_j). ``deltas[j]``: dC/da_j of hidden layer j.
-    With dropout, ``dropped[j]`` is the masked activation that feeds layer j + 1 and
-    ``masks[j]`` the inverted-dropout mask. ``ones`` is a vector of ones, for the
-    intercept gradients.
+    Layers count from 1, as in the formulas, and Python's lists from 0: ``outputs[j -
+    1]`` is the output of layer j (``a_j`` for a hidden layer, the logits ``z_L`` for
+    the last), shape (n_rows, fan_out_j); ``deltas[j - 1]`` is dC/da_j of hidden layer
+    j. With dropout, ``dropped[j - 1]`` is ``a_j * m_j``, the input of layer j + 1, and
+    ``masks[j - 1]`` the inverted-dropout mask ``m_j``. ``ones`` is a vector of ones,
+    for the intercept gradients.
     """
 
     def __init__(self, n_rows, layer_shapes, dtype, dropout, like_array):
@@ -75,7 +76,8 @@ class _Workspace:
 
         def buffer(j):
             # Column-major logits: the loss's row-wise max and sum over a few classes run
-            # several times faster, as does the product that writes them (see _losses.py).
+            # several times faster, as does the product that writes them (measured:
+            # docs/performance.rst, "What makes the training loop fast").
             shape = (n_rows, layer_shapes[j][1])
             return empty(shape, dtype, like_array, fortran=j == last)
 
@@ -87,9 +89,9 @@ class _Workspace:
         self.masks = [buffer(j) for j in hidden] if dropout else None
 
     def layer_input(self, j, n):
-        """``a_{j-1}`` as layer j saw it (after dropout), for j >= 1."""
+        """``a_{j-1}`` as layer j saw it (after dropout), for j >= 2 (``a_0`` is X)."""
         inputs = self.outputs if self.dropped is None else self.dropped
-        return inputs[j - 1][:n, ...]
+        return inputs[j - 2][:n, ...]
 
 
 class MultilayerPerceptron:
@@ -135,22 +137,23 @@ class MultilayerPerceptron:
         ``rng`` draws the dropout masks; without it (prediction, validation) the pass
         is deterministic.
         """
-        n, last = X.shape[0], len(weights) - 1
-        A = X
-        for j, (W, b) in enumerate(zip(weights, intercepts)):
+        n, L = X.shape[0], len(weights)
+        A = X  # a_0
+        for j in range(1, L + 1):  # layer j: W_j = weights[j - 1], b_j = intercepts[j - 1]
+            W, b = weights[j - 1], intercepts[j - 1]
             if workspace is None:
                 Z = safe_sparse_dot(A, W)
             else:
-                Z = matmul_into(A, W, workspace.outputs[j][:n, ...])
+                Z = matmul_into(A, W, workspace.outputs[j - 1][:n, ...])
             Z += b  # z_j = a_{j-1} W_j + b_j
-            if j < last:
+            if j < L:
                 self.activation.forward(Z)  # a_j = f(z_j), in place
                 A = (
                     Z
                     if rng is None or workspace.masks is None
                     else self._drop(Z, workspace, j, rng)
                 )
-        return Z
+        return Z  # z_L
 
     def output_bound(self, weights, intercepts, input_bound):
         """A bound on the logits for inputs with ``|x| <= input_bound``, or None.
@@ -171,35 +174,35 @@ class MultilayerPerceptron:
 
     def backward(self, X, delta, weights, grads, workspace):
         """Every ``dC/dW_j`` and ``dC/db_j`` into ``grads``, from ``delta = dC/dz_L``."""
-        n = X.shape[0]
+        n, L = X.shape[0], len(weights)
         ones = workspace.ones[:n]
-        for j in range(len(weights) - 1, -1, -1):
-            inputs = X if j == 0 else workspace.layer_input(j, n)
-            matmul_into(inputs.T, delta, grads.weights[j])  # dC/dW_j = a_{j-1}^T delta_j
+        for j in range(L, 0, -1):  # delta = delta_j; layer j's arrays are at [j - 1]
+            inputs = X if j == 1 else workspace.layer_input(j, n)  # a_{j-1}
+            matmul_into(inputs.T, delta, grads.weights[j - 1])  # dC/dW_j = a_{j-1}^T delta_j
             # dC/db_j = 1^T delta_j, as a BLAS product: faster than delta.sum(axis=0).
-            matmul_into(ones, delta, grads.intercepts[j])
-            if j == 0:
+            matmul_into(ones, delta, grads.intercepts[j - 1])
+            if j == 1:
                 break
-            previous = workspace.deltas[j - 1][:n, ...]
-            matmul_into(delta, weights[j].T, previous)  # dC/da_{j-1} = delta_j W_j^T
+            previous = workspace.deltas[j - 2][:n, ...]
+            matmul_into(delta, weights[j - 1].T, previous)  # dC/da_{j-1} = delta_j W_j^T
             if workspace.masks is not None:
-                previous *= workspace.masks[j - 1][:n, ...]  # through the dropout mask
+                previous *= workspace.masks[j - 2][:n, ...]  # through the mask m_{j-1}
             # delta_{j-1} = f'(z_{j-1}) * dC/da_{j-1}
-            self.activation.derivative(workspace.outputs[j - 1][:n, ...], previous)
+            self.activation.derivative(workspace.outputs[j - 2][:n, ...], previous)
             delta = previous
 
     def _drop(self, A, workspace, j, rng):
-        """Inverted dropout of hidden activation ``A``: ``A * m``, ``m`` in {0, 1/keep}.
+        """Inverted dropout of ``A = a_j``: ``a_j * m_j``, ``m_j`` in {0, 1/keep}.
 
         The mask is drawn with NumPy (on the host, for every namespace: the same seed
         draws the same masks) and moved to ``A``'s device.
         """
         n = A.shape[0]
-        mask = workspace.masks[j][:n, ...]
+        mask = workspace.masks[j - 1][:n, ...]
         keep = 1.0 - self.dropout
         if isinstance(mask, np.ndarray):
             np.less(rng.random_sample(A.shape), keep, out=mask)  # 1 with probability keep
         else:
             mask[...] = like(rng.random_sample(A.shape) < keep, mask, mask.dtype)
         mask /= keep
-        return apply_(namespace(A).multiply, workspace.dropped[j][:n, ...], A, mask)
+        return apply_(namespace(A).multiply, workspace.dropped[j - 1][:n, ...], A, mask)

@@ -315,6 +315,14 @@ def run_epochs(
 DIVERGENCE_RISE = 0.1
 
 
+def warn_not_trained():
+    """The warning of ``max_iter=0``, whatever the solver."""
+    warnings.warn(
+        "max_iter=0: the parameters were initialised (or kept) and not trained.",
+        ConvergenceWarning,
+    )
+
+
 def warn_if_not_converged(state, epochs_before, outcome, max_iter):
     """ConvergenceWarning when the loss rose, or when max_iter ended training."""
     losses = state.loss_curve[epochs_before:]
@@ -329,10 +337,7 @@ def warn_if_not_converged(state, epochs_before, outcome, max_iter):
             ConvergenceWarning,
         )
     elif max_iter == 0:
-        warnings.warn(
-            "max_iter=0: the parameters were initialised (or kept) and not trained.",
-            ConvergenceWarning,
-        )
+        warn_not_trained()
     elif not outcome.converged:
         warnings.warn(
             f"Stochastic optimizer: maximum iterations ({max_iter}) reached and the "

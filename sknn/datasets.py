@@ -332,16 +332,17 @@ def load_mnist(data_dir, *, kind="train", scale=True, return_X_y=True, max_bytes
 
     Returns
     -------
-    X : ndarray of shape (n_samples, 784)
-        One flattened 28x28 image per row, row by row.
+    X : ndarray of shape (n_samples, rows * columns)
+        One flattened image per row, row by row: (n_samples, 784) for MNIST's 28x28
+        images (files of another image size are read as they are).
 
     y : ndarray of shape (n_samples,)
         The digit of each image, 0..9, as int64.
 
     data : :class:`~sklearn.utils.Bunch`
         When ``return_X_y=False``: ``data`` (``X``), ``target`` (``y``), ``images``
-        (shape (n_samples, 28, 28)), ``target_names`` (the digits 0..9), and
-        ``image_shape`` (``(28, 28)``).
+        (shape (n_samples, rows, columns): (n_samples, 28, 28) for MNIST),
+        ``target_names`` (the digits 0..9), and ``image_shape`` (``(rows, columns)``).
 
     Raises
     ------

@@ -53,7 +53,7 @@ class _FullBatch:
         sample_weight = checked_weights(sample_weight, X)
         targets = model._encode_targets(y, classes, fitted, incremental, np.float64, sample_weight)
         # The class weights multiply the sample weights, as in training.
-        sample_weight, indices = positive_weights(sample_weight, X, targets.sample_weight)
+        sample_weight, indices = positive_weights(sample_weight, X, targets.class_weight_per_sample)
         if indices is not None:
             X, sample_weight = X[indices], sample_weight[indices]
             targets = targets._replace(encoded=targets.encoded[indices])
