@@ -303,7 +303,16 @@ def run_epochs(
         epoch, converged = completed, True
         interrupted = True
     else:
-        interrupted = False
+        # One Ctrl+C after the last mini-batch's check (while the last epoch was scored
+        # or its callbacks ran): nothing is left to stop, but it is not dropped unsaid.
+        interrupted = interrupt.requested
+        if interrupted:
+            kept = "the epoch with the best validation loss" if watch else "that epoch"
+            warnings.warn(
+                f"Training interrupted (KeyboardInterrupt) after epoch {epoch} of this "
+                f"call, its last; keeping the parameters of {kept}.",
+                UserWarning,
+            )
     if watch:
         params.flat[...] = best_params
     return Outcome(epochs=epoch, converged=converged, interrupted=interrupted)

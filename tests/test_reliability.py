@@ -371,6 +371,32 @@ def test_ctrl_c_after_an_epoch_is_recorded_keeps_that_epochs_books(iris, monkeyp
 
 
 @pytest.mark.skipif(not sigint_available(), reason="SIGINT is handled by someone else here")
+def test_one_ctrl_c_while_the_last_epoch_is_scored_is_reported(iris, monkeypatch):
+    """One press after the last mini-batch's check (here while the last epoch's
+    progress line is printed): the fit is whole, and says it was interrupted, instead
+    of dropping the press (and warning that max_iter was reached)."""
+    X, y = iris
+    import sknn._training as training
+
+    printed = training.print_progress
+
+    def progress(state, seconds):
+        printed(state, seconds)
+        if state.n_iter == 3:
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(training, "print_progress", progress)
+    model = make(MLPClassifierGD, max_iter=3, batch_size=50, verbose=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X, y)
+    messages = [str(w.message) for w in caught]
+    assert any("interrupted (KeyboardInterrupt) after epoch 3" in m for m in messages), messages
+    assert not any("maximum iterations" in m for m in messages), messages
+    assert model.n_iter_ == len(model.loss_curve_) == 3
+
+
+@pytest.mark.skipif(not sigint_available(), reason="SIGINT is handled by someone else here")
 def test_ctrl_c_while_lbfgs_scores_an_iteration_keeps_the_last_recorded_one(iris, monkeypatch):
     X, y = iris
     import sknn._lbfgs as lbfgs
