@@ -179,9 +179,11 @@ def register_activation(
         The pair, to pass as ``activation=`` instead of the name where the estimator
         goes to another process: the registry belongs to the process that registered
         it, while the functions travel with the estimator. A search with
-        ``n_jobs`` fits clones in worker processes that never ran this call, and a
-        pickled model predicts with the functions it was fitted with, not with
-        whatever another process registered under the name.
+        ``n_jobs`` fits clones in worker processes that never ran this call (joblib
+        sends functions defined in a script by value), and a pickled model predicts
+        with the functions it was fitted with, not with whatever another process
+        registered under the name (pickle stores functions by reference: define them
+        in a module that the loading process can import).
 
     Raises
     ------

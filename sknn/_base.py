@@ -48,6 +48,7 @@ from ._training import (
     divergence_advice,
     run_epochs,
     warn_if_not_converged,
+    warn_interrupted_at_the_end,
 )
 
 #: The solvers, as scikit-learn's MLPClassifier names them.
@@ -354,9 +355,13 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
                     tasks,
                 )
                 state.optimizer = optimizer.state_dict()
-                if not incremental and not outcome.interrupted:
-                    warn_if_not_converged(state, epochs_before, outcome, self.max_iter)
             check_finite_outputs(objective, params, train, data_bound, settings)
+            if interrupt.requested and not outcome.interrupted:  # (after the loop's checks)
+                watch = settings.early_stopping and validation_set is not None
+                warn_interrupted_at_the_end(outcome.epochs, watch)
+                outcome = outcome._replace(interrupted=True)
+            if not lbfgs and not incremental and not outcome.interrupted:
+                warn_if_not_converged(state, epochs_before, outcome, self.max_iter)
             fitted.update(self._parameter_attributes(params.weights, params.intercepts))
             fitted.update(
                 self._history_attributes(

@@ -380,7 +380,11 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         if Z.shape[1] == 1:
             return Z[:, 0]
         if Z.shape[1] == 2:
-            return Z[:, 1] - Z[:, 0]
+            # Two infinite logits of one sign (an overflow of new data) tie: a score of 0,
+            # not inf - inf, as predict and predict_proba see them.
+            both_infinite = namespace(Z).isinf(Z[:, 0]) & (Z[:, 0] == Z[:, 1])
+            with np.errstate(invalid="ignore"):  # (inf - inf, replaced)
+                return namespace(Z).where(both_infinite, 0.0, Z[:, 1] - Z[:, 0])
         return Z
 
     def predict(self, X: "MatrixLike") -> np.ndarray:
@@ -439,7 +443,8 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
-            Finite even where a probability rounds to zero.
+            Finite even where a probability rounds to zero, for finite logits; -inf
+            for a class whose logit is -inf where another's is not (an overflow).
         """
         Z = self._logits(X, "predict_log_proba")
         with np.errstate(under="ignore"):

@@ -49,9 +49,12 @@ def softmax(Z):
 
 def log_softmax(Z):
     """Row-wise ``z_k - log sum_k' exp(z_k')``."""
-    Z = _finite(Z)
+    S = _finite(Z)
     with np.errstate(over="ignore"):  # -largest - largest is -inf: log(0)
-        return Z - logsumexp(Z, axis=1)
+        # Shifted by the row's largest first, as in softmax: logits tied at the largest
+        # float would round the log of their sum back to it, and each come out as 0.
+        S -= max_(S, axis=1, keepdims=True)
+    return S - logsumexp(S, axis=1)
 
 
 def _finite(Z):

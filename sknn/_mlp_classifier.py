@@ -47,8 +47,9 @@ class MLPClassifierGD(BaseGradientDescentClassifier):
         the sigmoid ``1 / (1 + e^{-x})`` ("sigmoid" is another name for it);
         "lecun_tanh" is LeCun's "improved sigmoid" ``1.7159 tanh(2x/3)``. A name
         registered with :func:`sknn.utils.register_activation` works too, in the
-        process that registered it; the Activation that it returns works in any
-        (worker processes of a search with ``n_jobs``, a model unpickled elsewhere).
+        process that registered it; the Activation that it returns goes with the
+        estimator to the worker processes of a search with ``n_jobs``, and with a
+        pickled model (whose functions must then be importable where it is loaded).
 
     weight_init : {"auto", "lecun_normal", "he_normal", "glorot_uniform", "uniform"}, default="auto"
         Initial weights: "lecun_normal" is ``N(0, 1/fan_in)``, "he_normal"

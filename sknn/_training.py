@@ -303,16 +303,7 @@ def run_epochs(
         epoch, converged = completed, True
         interrupted = True
     else:
-        # One Ctrl+C after the last mini-batch's check (while the last epoch was scored
-        # or its callbacks ran): nothing is left to stop, but it is not dropped unsaid.
-        interrupted = interrupt.requested
-        if interrupted:
-            kept = "the epoch with the best validation loss" if watch else "that epoch"
-            warnings.warn(
-                f"Training interrupted (KeyboardInterrupt) after epoch {epoch} of this "
-                f"call, its last; keeping the parameters of {kept}.",
-                UserWarning,
-            )
+        interrupted = False
     if watch:
         params.flat[...] = best_params
     return Outcome(epochs=epoch, converged=converged, interrupted=interrupted)
@@ -322,6 +313,18 @@ def run_epochs(
 #: reported as divergence. Near an optimum (a warm start that converges at once, say)
 #: SGD's noise moves the epoch's loss by far less; a diverging fit grows it by far more.
 DIVERGENCE_RISE = 0.1
+
+
+def warn_interrupted_at_the_end(epochs, watch):
+    """One Ctrl+C after the training loop's last check (while the last epoch was
+    scored, its callbacks ran, or the outputs were checked): nothing is left to stop,
+    but the press is not dropped unsaid."""
+    kept = "with the best validation loss" if watch else "after it"
+    warnings.warn(
+        f"Training interrupted (KeyboardInterrupt) after the last of the {epochs} epochs "
+        f"(L-BFGS: iterations) of this call; keeping the parameters {kept}.",
+        UserWarning,
+    )
 
 
 def warn_not_trained():

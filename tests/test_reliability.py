@@ -218,7 +218,7 @@ def test_rows_of_zero_weight_are_checked_for_overflow_too():
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_new_data_whose_logits_overflow_gets_probabilities_or_a_clear_error(iris):
+def test_new_data_whose_logits_overflow_gets_probabilities_or_a_clear_error(iris, monkeypatch):
     """After the fit, X may hold larger values than training did. A logit of +inf
     still names its class (probability 1, as LogisticRegression's binary path gives),
     not ``inf - inf = NaN``; a NaN logit (an overflow inside the hidden layers) is
@@ -233,9 +233,20 @@ def test_new_data_whose_logits_overflow_gets_probabilities_or_a_clear_error(iris
     assert_array_equal(softmax.predict_proba(X_far), [[0.0, 1.0]])
     assert_array_equal(softmax.predict_log_proba(X_far), [[-np.inf, 0.0]])
     assert_array_equal(softmax.predict(X_far), [True])
-    # Two +inf logits share the probability; the unit is tested on its own too.
-    unit = softmax._output_unit()
-    assert_array_equal(unit.proba(np.array([[np.inf, np.inf, -np.inf]])), [[0.5, 0.5, 0.0]])
+    # Tied infinite logits share the probability, in proba and log_proba alike, for
+    # softmax and one-vs-rest units (whose proba normalises log_expit(Z)).
+    inf = np.inf
+    rows = np.array([[inf, inf, -inf], [-inf, -inf, -inf], [1.0, 2.0, 3.0]])
+    for unit in (softmax._output_unit(), LogisticRegressionGD()._output_unit()):
+        with np.errstate(under="ignore"):
+            proba, log_proba = unit.proba(rows.copy()), unit.log_proba(rows.copy())
+        assert_allclose(proba[:2], [[0.5, 0.5, 0.0], [1 / 3, 1 / 3, 1 / 3]])
+        assert_allclose(np.exp(log_proba), proba, rtol=1e-12)
+    # A binary MLP's two softmax logits both +inf: a score of 0, as predict sees them.
+    model = MLPClassifierGD((3,), random_state=0, max_iter=2).fit(X, y)
+    monkeypatch.setattr(model, "_logits", lambda X, method: np.array([[inf, inf], [1.0, 3.0]]))
+    assert_array_equal(model.decision_function(X[:2]), [0.0, 2.0])
+    assert_array_equal(model.predict_proba(X[:2])[0], [0.5, 0.5])
 
     mlp = MLPClassifierGD((5,), activation="identity", random_state=0, max_iter=20).fit(X, y)
     for method in ("predict", "predict_proba", "predict_log_proba", "decision_function"):
@@ -391,9 +402,34 @@ def test_one_ctrl_c_while_the_last_epoch_is_scored_is_reported(iris, monkeypatch
         warnings.simplefilter("always")
         model.fit(X, y)
     messages = [str(w.message) for w in caught]
-    assert any("interrupted (KeyboardInterrupt) after epoch 3" in m for m in messages), messages
+    assert any("interrupted (KeyboardInterrupt) after the last of the 3" in m for m in messages)
     assert not any("maximum iterations" in m for m in messages), messages
     assert model.n_iter_ == len(model.loss_curve_) == 3
+
+
+@pytest.mark.skipif(not sigint_available(), reason="SIGINT is handled by someone else here")
+@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
+def test_one_ctrl_c_while_the_outputs_are_checked_is_reported(iris, solver, monkeypatch):
+    """The same after the training loop has returned: while the fitted outputs are
+    checked for overflow (a forward pass over X for a registered activation)."""
+    X, y = iris
+    import sknn._base
+
+    checked = sknn._base.check_finite_outputs
+
+    def check_then_press(*args):
+        checked(*args)
+        signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(sknn._base, "check_finite_outputs", check_then_press)
+    model = make(MLPClassifierGD, solver=solver, max_iter=3, batch_size=50)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X, y)
+    messages = [str(w.message) for w in caught]
+    assert any("interrupted (KeyboardInterrupt) after the last of the 3" in m for m in messages)
+    assert not any("maximum iterations" in m for m in messages)  # (SGD's; L-BFGS's comes
+    assert model.n_iter_ == 3  # from SciPy, before the press)
 
 
 @pytest.mark.skipif(not sigint_available(), reason="SIGINT is handled by someone else here")
