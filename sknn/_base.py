@@ -269,8 +269,10 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
         init_rng, train_rng = self._random_streams(continuing)
         params, state = self._starting_point(network, X, targets, dtype, continuing, init_rng)
         train, validation_set = self._datasets(
-            X, targets, sample_weight, indices, incremental, validation, fitted
-        )
+            X, targets, sample_weight, indices, incremental, validation, fitted,
+            state.weight_mean if incremental and continuing else None,
+        )  # fmt: skip
+        state.weight_mean = train.weight_mean
         check_range(data_bound, params.flat)
         if validation is not None and validation_set.X.dtype != params.flat.dtype:
             # X_val of the user, in a wider dtype: gathered in the model's dtype too.
@@ -407,11 +409,14 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
         # A copy: the fitted books stay as they are if this call fails.
         return params, TrainingState(**copy.deepcopy(self._training_state))
 
-    def _datasets(self, X, targets, sample_weight, indices, incremental, validation, fitted):
+    def _datasets(
+        self, X, targets, sample_weight, indices, incremental, validation, fitted, weight_mean
+    ):
         """The training data and the validation data (or None).
 
         The validation data is ``validation`` when given; else, with early stopping, a
-        ``validation_fraction`` of the training data held out (by index: no copy).
+        ``validation_fraction`` of the training data held out (by index: no copy). The
+        training weights are divided by ``weight_mean`` (None: by their mean).
         """
         if validation is not None:
             X_val, y_val, sample_weight_val = validation
@@ -424,7 +429,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
                 sample_weight_val, X_val, class_weights, names=("sample_weight_val", "X_val")
             )
             return (
-                make_dataset(X, targets.encoded, sample_weight, indices),
+                make_dataset(X, targets.encoded, sample_weight, indices, weight_mean),
                 make_dataset(X_val, encoded, sample_weight_val, val_indices),
             )
         if self.early_stopping and not incremental:
@@ -434,10 +439,10 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
                 indices, targets, self.random_state
             )
             return (
-                make_dataset(X, targets.encoded, sample_weight, train_indices),
+                make_dataset(X, targets.encoded, sample_weight, train_indices, weight_mean),
                 make_dataset(X, targets.encoded, sample_weight, validation_indices),
             )
-        return make_dataset(X, targets.encoded, sample_weight, indices), None
+        return make_dataset(X, targets.encoded, sample_weight, indices, weight_mean), None
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":

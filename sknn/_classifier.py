@@ -160,7 +160,10 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
             ``range(n_labels)``). Required on the first call; afterwards, if given,
             it must be the same.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights.
+            Non-negative weights. Every call's weights (times the class weights) are
+            divided by their mean in the first call, so that the weights of different
+            calls keep their ratios: a chunk of weight 10 counts ten times one of
+            weight 1, and a class weight acts on a chunk of one class.
 
         Returns
         -------

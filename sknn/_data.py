@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from sklearn.utils.validation import _assert_all_finite, _check_sample_weight
 
 from ._primitives import (
+    all_finite,
     gather_rows,
     largest,
     largest_magnitude,
@@ -26,14 +27,16 @@ class Dataset(NamedTuple):
     """Training or validation data: rows ``indices`` of ``X``, ``targets`` and weights.
 
     ``targets`` are in the form the output unit takes; ``sample_weight`` (or None) is
-    normalised to mean 1 over the rows used; ``indices`` is None for every row. Rows
-    are gathered by index, so X is never copied.
+    the weights divided by ``weight_mean``, their mean over the rows used (or, for a
+    ``partial_fit`` that goes on, over those of the first call); ``indices`` is None
+    for every row. Rows are gathered by index, so X is never copied.
     """
 
     X: object
     targets: np.ndarray
     sample_weight: np.ndarray | None
     indices: np.ndarray | None
+    weight_mean: float = 1.0
 
     @property
     def n_samples(self):
@@ -94,9 +97,12 @@ class BatchGatherer:
             )
 
 
-def make_dataset(X, encoded, sample_weight, indices):
-    """A Dataset whose sample weights are normalised to mean 1 over its rows."""
-    return Dataset(X, encoded, normalise(sample_weight, indices), indices)
+def make_dataset(X, encoded, sample_weight, indices, weight_mean=None):
+    """A Dataset whose sample weights are divided by ``weight_mean``: by default their
+    mean over its rows, which makes it 1."""
+    if weight_mean is None:
+        weight_mean = mean_weight(sample_weight, indices)
+    return Dataset(X, encoded, normalise(sample_weight, weight_mean), indices, weight_mean)
 
 
 def checked_weights(sample_weight, X, names=("sample_weight", "X")):
@@ -136,11 +142,7 @@ def positive_weights(sample_weight, X, factor=None, names=("sample_weight", "X")
     if sample_weight is None:
         sample_weight = _check_sample_weight(None, X, dtype=X.dtype)  # ones
     if factor is not None:
-        # J does not change with the scale of the weights (normalise makes their mean 1):
-        # each factor is scaled to a largest value of 1 first, so that their product
-        # cannot overflow.
-        factor = factor / (largest_magnitude(factor) or 1.0)
-        sample_weight = sample_weight / (largest_magnitude(sample_weight) or 1.0)
+        # The class weights are at most 1 (class_weights): the product cannot overflow.
         sample_weight = sample_weight * like(factor, sample_weight, sample_weight.dtype)
     positive = to_numpy(sample_weight > 0)  # (row indices live on the host)
     if not positive.any():
@@ -153,23 +155,41 @@ def positive_weights(sample_weight, X, factor=None, names=("sample_weight", "X")
     return sample_weight, np.flatnonzero(positive)
 
 
-def normalise(sample_weight, indices):
-    """Weights scaled to mean 1 over the rows ``indices`` (None when all are equal).
+def mean_weight(sample_weight, indices):
+    """The mean of the weights over the rows ``indices`` (all if None); 1 without.
 
-    ``C`` is then the weighted mean of the per-sample losses. The weights are divided
-    by their largest value first, so that their sum cannot overflow.
+    Computed as ``max * mean(w / max)``, so that the sum cannot overflow.
     """
     if sample_weight is None:
-        return None
+        return 1.0
     xp = namespace(sample_weight)
     used = (
         sample_weight if indices is None else xp.take(sample_weight, like(indices, sample_weight))
     )
-    if bool(xp.all(used == used[0])):
+    largest = float(xp.max(used))
+    return largest * float(xp.mean(xp.astype(used, widest_float(used)) / largest))
+
+
+def normalise(sample_weight, weight_mean):
+    """The weights divided by ``weight_mean`` (None when they are all 1 then).
+
+    With ``weight_mean`` their mean over the training rows, ``C`` is the weighted mean
+    of the per-sample losses. ``partial_fit`` keeps the mean of its first call for the
+    later ones, so that the weights of different calls keep their ratios.
+    """
+    if sample_weight is None:
         return None
-    scale = float(xp.max(used))
-    mean = float(xp.mean(xp.astype(used, widest_float(used)) / scale))
-    return xp.astype(sample_weight / scale / mean, sample_weight.dtype)
+    xp = namespace(sample_weight)
+    weights = sample_weight / weight_mean
+    if not all_finite(weights):
+        raise ValueError(
+            f"sample_weight holds weights up to {largest_magnitude(sample_weight):.3g}, "
+            f"beyond floating point once divided by the mean weight of the first call to "
+            f"partial_fit ({weight_mean:.3g}). Keep the weights of all calls on one scale."
+        )
+    if bool(xp.all(weights == 1)):
+        return None
+    return xp.astype(weights, sample_weight.dtype)
 
 
 def finite_bound(X):

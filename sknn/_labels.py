@@ -71,6 +71,10 @@ def class_weights(class_weight, classes, y_indices, sample_weight=None):
     as a sample left out, and integer weights as repeated samples. (SGDClassifier
     counts the samples whatever their weights.) A class whose samples all weigh 0
     gets weight 0: it has nothing to balance.
+
+    The weights are returned divided by the largest: only their ratios matter (the
+    engine divides the sample weights by their mean), and a sample weight times a
+    class weight of at most 1 cannot overflow.
     """
     if class_weight is None:
         return None
@@ -90,7 +94,8 @@ def class_weights(class_weight, classes, y_indices, sample_weight=None):
             f"{per_class[wrong].tolist()}: a class weight must be a finite number >= 0 (0 "
             "leaves the class's samples out)."
         )
-    return per_class
+    largest = per_class.max()
+    return per_class / largest if largest > 0 else per_class
 
 
 def check_indicator(Y, name):

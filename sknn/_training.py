@@ -54,6 +54,10 @@ class TrainingState:
     train_scores: list = field(default_factory=list)
     batch_loss_curve: list = field(default_factory=list)
     optimizer: dict = field(default_factory=dict)
+    # What the sample weights were divided by: their mean in the last fit, or in the
+    # first call of partial_fit, whose later calls keep it (the weights of the calls
+    # keep their ratios).
+    weight_mean: float = 1.0
 
     @property
     def n_iter(self):

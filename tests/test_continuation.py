@@ -21,6 +21,11 @@ def digits():
     return StandardScaler().fit_transform(X[:640]), y[:640]
 
 
+def parameters(model):
+    weights, intercepts = model._fitted_parameters()
+    return [*weights, *intercepts]
+
+
 def per_epoch_batch_losses(model, X, y, calls):
     """Call partial_fit ``calls`` times; return each call's per-batch losses."""
     for _ in range(calls):
@@ -158,3 +163,37 @@ def test_a_failure_while_storing_the_result_leaves_the_previous_fit_whole(Estima
     assert_array_equal(model.classes_, [7, 8, 9])
     assert model.n_features_in_ == 40
     assert set(model.predict(X[:20, :40])) <= {7, 8, 9}
+
+
+@pytest.mark.parametrize("Estimator", [LogisticRegressionGD, SoftmaxGD, MLPClassifierGD])
+def test_partial_fit_keeps_the_ratios_of_the_weights_of_its_calls(Estimator, digits):
+    """Each call's weights are divided by the mean weight of the first call, not by
+    their own mean: a class weight acts on a chunk of one class, and a chunk of weight
+    10 counts ten times one of weight 1 (dividing each call by its own mean made both
+    ineffective: the same model as without weights)."""
+    X, y = digits
+    y = (y >= 5).astype(int)  # two classes, chunks of one class each
+    chunks = [np.flatnonzero(y == label)[:100] for label in (0, 1, 0, 1)]
+    settings = dict(batch_size=25, shuffle=False, random_state=0)
+    if Estimator is MLPClassifierGD:
+        settings["hidden_layer_sizes"] = (8,)
+
+    def fit(per_chunk_weight=None, **params):
+        model = Estimator(**settings, **params)
+        for k, rows in enumerate(chunks):
+            weights = None if per_chunk_weight is None else per_chunk_weight(k, rows)
+            model.partial_fit(X[rows], y[rows], classes=[0, 1], sample_weight=weights)
+        return parameters(model)
+
+    plain = fit()
+    by_class = fit(class_weight={1: 10.0})
+    by_sample = fit(lambda k, rows: np.where(y[rows] == 1, 10.0, 1.0))
+    by_chunk = fit(lambda k, rows: np.full(len(rows), 10.0 if k % 2 else 1.0))
+    for a, b, c in zip(by_class, by_sample, by_chunk, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(a, c, rtol=1e-12, atol=1e-12)
+    assert not all(np.allclose(a, p) for a, p in zip(by_class, plain, strict=True))
+    # Only the ratios matter: every weight ten times larger trains the same model.
+    tenfold = fit(lambda k, rows: np.full(len(rows), 100.0 if k % 2 else 10.0))
+    for a, b in zip(by_chunk, tenfold, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)

@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
-from .._data import checked_weights, normalise, positive_weights
+from .._data import checked_weights, mean_weight, normalise, positive_weights
 from .._objective import Objective
 from .._parameters import Parameters
 from .._primitives import is_foreign_array, to_numpy
@@ -72,7 +72,7 @@ class _FullBatch:
             self.params.assign(*estimator._fitted_parameters(), self.names)
         else:
             self.network.initialize(self.params, check_random_state(model.random_state))
-        self.data = (X, targets.encoded, normalise(sample_weight, None))
+        self.data = (X, targets.encoded, normalise(sample_weight, mean_weight(sample_weight, None)))
         self.workspace = self.network.allocate(X.shape[0], self.params)
 
     def __call__(self, theta):
