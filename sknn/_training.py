@@ -110,6 +110,8 @@ class Outcome(NamedTuple):
     # J at the parameters kept, when no epoch of this call recorded it (L-BFGS that
     # converged at its starting point), else None.
     final_loss: float | None = None
+    # J of the call's first mini-batch (at its starting parameters), or None.
+    first_batch_loss: float | None = None
 
 
 def evaluate(objective, weights, intercepts, batches, workspace):
@@ -214,6 +216,7 @@ def run_epochs(
     batch_tasks = tasks.batches is not None  # (a callback watches the batches)
     state.optimizer = optimizer.state_dict()  # (live: what a callback's snapshot copies)
     epoch, converged, recorded = 0, False, False
+    first_batch_loss = None
     try:
         for epoch in range(1, settings.max_epochs + 1):  # noqa: B007 (reported after the loop)
             epoch_start = time.perf_counter()
@@ -228,6 +231,8 @@ def run_epochs(
                 )
                 if not math.isfinite(loss):
                     raise_diverged(state.n_iter + 1, settings.advice)
+                if first_batch_loss is None:
+                    first_batch_loss = loss
                 optimizer.step(params.flat, grads.flat)
                 accumulated_loss += loss * X.shape[0]
                 if settings.record_batch_loss:
@@ -310,13 +315,20 @@ def run_epochs(
         interrupted = False
     if watch:
         params.flat[...] = best_params
-    return Outcome(epochs=epoch, converged=converged, interrupted=interrupted)
+    return Outcome(epoch, converged, interrupted, first_batch_loss=first_batch_loss)
 
 
 #: How much the training loss must rise over a call, relative to its first epoch, to be
 #: reported as divergence. Near an optimum (a warm start that converges at once, say)
 #: SGD's noise moves the epoch's loss by far less; a diverging fit grows it by far more.
 DIVERGENCE_RISE = 0.1
+
+
+def exploded(first_loss, last_loss):
+    """Whether the loss of the last epoch is out of all proportion to that of the first
+    mini-batch: over ten times, and larger by over 1 nat (SGD's noise near a small
+    loss, 0.01 against 0.05 say, is neither)."""
+    return last_loss > 10 * first_loss and last_loss - first_loss > 1.0
 
 
 def warn_interrupted_at_the_end(epochs, watch):
@@ -342,7 +354,18 @@ def warn_not_trained():
 def warn_if_not_converged(state, epochs_before, outcome, max_iter):
     """ConvergenceWarning when the loss rose, or when max_iter ended training."""
     losses = state.loss_curve[epochs_before:]
-    if len(losses) >= 2 and losses[-1] > losses[0] + DIVERGENCE_RISE * abs(losses[0]):
+    first = outcome.first_batch_loss
+    if first is not None and losses and exploded(first, losses[-1]):
+        # Within the first epoch: its mean is already far above where training began,
+        # and may fall afterwards, never back (as with far too large a step).
+        warnings.warn(
+            f"The training loss went from {first:.4g} on the first mini-batch of this "
+            f"call to {losses[-1]:.4g} in epoch {state.n_iter}: the optimization diverged "
+            "(the steps are far too large). Lower learning_rate_init, or scale the "
+            "features (for example with StandardScaler).",
+            ConvergenceWarning,
+        )
+    elif len(losses) >= 2 and losses[-1] > losses[0] + DIVERGENCE_RISE * abs(losses[0]):
         # A finite loss that grows is divergence too; "raise max_iter" would be the wrong
         # advice.
         warnings.warn(

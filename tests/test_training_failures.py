@@ -526,9 +526,31 @@ def test_a_finite_loss_that_rises_is_reported_as_divergence():
 
     X_iris, y_iris = load_iris(return_X_y=True)
     model = SoftmaxGD(learning_rate_init=0.3, batch_size=150, max_iter=30, random_state=0)
-    with pytest.warns(ConvergenceWarning, match="the optimization is diverging"):
+    with pytest.warns(ConvergenceWarning, match="the optimization (is diverging|diverged)"):
         model.fit(X_iris * 10, y_iris)  # unscaled features, too large a step
     assert model.loss_curve_[-1] > 10 * model.loss_curve_[0]
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_loss_that_explodes_within_the_first_epoch_is_reported_as_divergence():
+    """Far too large a step: the first epoch's mean loss is already huge, and later
+    epochs may fall (so the epoch-to-epoch rise misses it); measured from the first
+    mini-batch, the loss went up by orders of magnitude. The old advice was to raise
+    the learning rate."""
+    from sklearn.datasets import load_digits
+
+    X_digits, y_digits = load_digits(return_X_y=True)
+    model = MLPClassifierGD((100,), learning_rate_init=10.0, max_iter=30, random_state=0)
+    model.set_params(monitor="batch_loss")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X_digits, y_digits)  # unscaled pixels, 0..16
+    messages = [str(w.message) for w in caught]
+    assert model.loss_curve_[-1] < model.loss_curve_[0]  # falling, from far above
+    first = model.batch_loss_curve_[0]
+    assert model.loss_curve_[-1] > 1000 * first
+    assert any(f"went from {first:.4g} on the first mini-batch" in m for m in messages)
+    assert not any("raise the learning rate" in m for m in messages), messages
 
 
 def test_sgd_noise_after_a_warm_start_is_not_called_divergence():
