@@ -187,6 +187,22 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
     def _accepts_multi_output(self):
         return self._multilabel
 
+    def _validate_training_data(self, X, y, reset, fitted):
+        shape = getattr(y, "shape", None)
+        if shape is None and isinstance(y, list | tuple):
+            try:
+                shape = np.shape(y)
+            except ValueError:  # ragged: validate_data says what is wrong
+                shape = None
+        if not self._multilabel and shape is not None and len(shape) == 2 and shape[1] > 1:
+            raise ValueError(
+                f"{type(self).__name__} takes one label per sample (a 1-d y), and y has "
+                f"shape {tuple(shape)}. For multi-label 0/1 indicator targets use "
+                "MLPClassifierGD or LogisticRegressionGD, which fit one sigmoid unit per "
+                "label, or wrap this estimator in sklearn.multioutput.MultiOutputClassifier."
+            )
+        return super()._validate_training_data(X, y, reset, fitted)
+
     def _output_unit(self, multilabel=None):
         if multilabel is None:  # as fitted
             multilabel = getattr(self, "_target_type", None) == "multilabel-indicator"
@@ -315,9 +331,10 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
             )
         except ValueError as error:
             raise ValueError(
-                f"Cannot hold out a stratified validation set for early stopping: {error} "
-                "Use more samples per class, a larger validation_fraction, or "
-                "early_stopping=False."
+                "Cannot hold out a stratified validation set for early stopping: "
+                f"{str(error).rstrip('.')}. Pass validation data of your own to fit "
+                "(X_val, y_val), give every class at least 2 samples (and a "
+                "validation_fraction that holds one of each), or set early_stopping=False."
             ) from error
         if validation.shape[0] < 2:
             raise ValueError(

@@ -527,6 +527,15 @@ def validation_set_too_small(Estimator):
         match="Cannot hold out a stratified validation set for early stopping.*early_stopping=False",
     ):
         make(Estimator, early_stopping=True, validation_fraction=0.1).fit(X[:6], y[:6])
+    # A class of one sample: no fraction helps; validation data of one's own does.
+    one_of_class_2 = np.r_[np.flatnonzero(y != 2), np.flatnonzero(y == 2)[:1]]
+    with pytest.raises(
+        ValueError, match=r"only 1 member.*\[2\]\. Pass validation data of your own to fit"
+    ):
+        make(Estimator, early_stopping=True).fit(X[one_of_class_2], y[one_of_class_2])
+    model = make(Estimator, early_stopping=True)
+    model.fit(X[one_of_class_2], y[one_of_class_2], X_val=X, y_val=y)
+    assert len(model.validation_loss_curve_) == model.n_iter_
 
 
 def unknown_activation(Estimator):

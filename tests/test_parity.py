@@ -86,6 +86,11 @@ def test_multilabel_partial_fit_and_errors(multilabel):
         model.partial_fit(X, Y[:, :2])
     with pytest.raises(ValueError, match="class_weight is not supported for multi-label"):
         MLPClassifierGD(class_weight="balanced").fit(X, Y)
+    # SoftmaxGD's one softmax over the classes takes one label per sample: it says so.
+    with pytest.raises(
+        ValueError, match=r"SoftmaxGD takes one label per sample .* shape \(200, 3\)"
+    ):
+        SoftmaxGD().fit(X, Y)
     # ... so the tags do not announce multi-label fitting then (check_estimator reads them).
     assert not get_tags(MLPClassifierGD(class_weight={0: 2.0})).classifier_tags.multi_label
     with pytest.raises(ValueError, match="not 'multiclass-multioutput' targets"):
