@@ -288,6 +288,7 @@ class BaseGradientDescent(CallbackSupportMixin, BaseEstimator, ABC):
             early_stopping=self.early_stopping and not incremental,
             record_train_score="train_score" in self._monitored(),
             record_batch_loss="batch_loss" in self._monitored(),
+            incremental=incremental,
             advice=divergence_advice(
                 data_bound, self.solver, self.learning_rate_init, self.momentum, self.alpha
             ),

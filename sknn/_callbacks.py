@@ -81,6 +81,7 @@ class FitTasks:
         self.batch.call_on_fit_task_begin(estimator=self.estimator)
 
     def batch_ends(self):
+        # (What it returns is not a request to stop: training stops between epochs.)
         self.batch.call_on_fit_task_end(estimator=self.estimator)
 
     def epoch_ends(self, completed=True):
@@ -89,9 +90,12 @@ class FitTasks:
         An epoch that did not complete (an interrupted one, or the iteration L-BFGS
         did not run) ends as an empty task.
         """
+        epoch, self.epoch = self.epoch, None  # ended once: a second call does nothing
+        if epoch is None:
+            return False
         if not completed:
-            return self.epoch.call_on_fit_task_end(estimator=self.estimator)
-        return self.epoch.call_on_fit_task_end(
+            return epoch.call_on_fit_task_end(estimator=self.estimator)
+        return epoch.call_on_fit_task_end(
             estimator=self.estimator, reconstruction_attributes=self.snapshot, **self.data
         )
 

@@ -28,6 +28,7 @@ from ._training import (
     epoch_scores,
     print_progress,
     raise_diverged,
+    stopping_message,
     warn_not_trained,
     watch_from_here,
 )
@@ -70,6 +71,7 @@ def run_lbfgs(
         watch_from_here(objective, params, state, validation_batches, workspace)
     epochs_before = state.n_iter
     evaluations = counted = 0  # evaluations of J, and those already in state.t
+    iteration_start = time.perf_counter()
 
     def value_and_gradient(theta):
         nonlocal evaluations
@@ -81,8 +83,13 @@ def run_lbfgs(
         return loss, grads.flat.astype(np.float64)
 
     def end_of_iteration(intermediate_result):
-        nonlocal counted
-        start = time.perf_counter()
+        nonlocal ending
+        ending = True  # (left True by an exception: where a KeyboardInterrupt came)
+        record_iteration(intermediate_result)
+        ending = False
+
+    def record_iteration(intermediate_result):
+        nonlocal counted, iteration_start
         params.flat[...] = intermediate_result.x
         validated, train_score = epoch_scores(
             objective, params, validation_batches, batches, settings, workspace
@@ -100,15 +107,22 @@ def run_lbfgs(
             if settings.record_batch_loss:  # the batch of L-BFGS: all the training data
                 state.batch_loss_curve.append(float(intermediate_result.fun))
         if settings.verbose:
-            print_progress(state, time.perf_counter() - start)
+            print_progress(state, time.perf_counter() - iteration_start)
         stop_requested = tasks.epoch_ends()
         tasks.epoch_begins()  # the next iteration's task (SciPy may not run it)
-        if interrupt.requested or stop_requested:
+        iteration_start = time.perf_counter()
+        if interrupt.requested:
+            raise StopIteration
+        if stop_requested:
+            if settings.verbose:
+                print("A callback asked to stop training.")
             raise StopIteration
         if watch and state.no_improvement_count > settings.n_iter_no_change:
+            if settings.verbose:
+                print(stopping_message(settings, watch))
             raise StopIteration
 
-    interrupted = False
+    interrupted = in_line_search = ending = False
     tasks.epoch_begins()
     try:
         result = scipy.optimize.minimize(
@@ -124,8 +138,8 @@ def run_lbfgs(
                 "ftol": ftol,
             },
         )
-    except KeyboardInterrupt:  # a second Ctrl+C, in the middle of a line search
-        interrupted = True
+    except KeyboardInterrupt:  # a second Ctrl+C, in a line search or an iteration's end
+        interrupted, in_line_search = True, not ending
         params.flat[...] = last_iterate
     else:
         interrupted = interrupt.requested
@@ -143,9 +157,14 @@ def run_lbfgs(
     state.t += (evaluations - counted) * train.n_samples  # those after the last iteration
     iterations = state.n_iter - epochs_before
     if interrupted:
+        # A first Ctrl+C stops after the iteration it came in; a second one, where it
+        # comes: in a line search, or in the end of an iteration (kept if recorded).
+        when = (
+            f"in iteration {iterations + 1}" if in_line_search else f"after iteration {iterations}"
+        )
         warnings.warn(
-            f"Training interrupted (KeyboardInterrupt) in L-BFGS iteration {iterations + 1} "
-            "of this call; keeping the parameters of the last completed iteration"
+            f"Training interrupted (KeyboardInterrupt) {when} of L-BFGS in this call; "
+            "keeping the parameters of the last completed iteration"
             + (" with the best validation loss." if watch else "."),
             UserWarning,
         )

@@ -32,6 +32,7 @@ class Settings(NamedTuple):
     early_stopping: bool = False  # stop on the validation loss and restore its best epoch
     record_train_score: bool = False
     record_batch_loss: bool = False
+    incremental: bool = False  # partial_fit: one epoch per call, whatever the stopping rule
     #: What to do if training diverges, for this model and data (``divergence_advice``).
     advice: str = "Lower learning_rate_init."
 
@@ -272,12 +273,14 @@ def run_epochs(
                 if optimizer.stalled():  # the "adaptive" schedule lowered the step: go on
                     state.no_improvement_count = 0
                     if settings.verbose:
-                        print(f"Setting learning rate to {optimizer.learning_rate:f}")
+                        print(f"Setting learning rate to {optimizer.learning_rate:g}")
                 else:
                     converged = True
-                    if settings.verbose:
-                        print(_stopping_message(settings, watch))
+                    if settings.verbose and not settings.incremental:  # (partial_fit goes on)
+                        print(stopping_message(settings, watch))
                     break
+            if interrupt.presses:  # Ctrl+C between two epochs: stop before the next one
+                raise KeyboardInterrupt
     except KeyboardInterrupt:
         # A Ctrl+C arrives here after the update of the current batch. A
         # KeyboardInterrupt raised otherwise, inside the network's code, drops the batch
@@ -449,17 +452,17 @@ def divergence_advice(data_bound, solver, learning_rate_init, momentum, alpha=0.
     return advice + ", or scale the features (for example with StandardScaler)."
 
 
-def _stopping_message(settings, early_stopping):
+def stopping_message(settings, early_stopping):
     watched = "Validation loss" if early_stopping else "Training loss"
     return (
         f"{watched} did not improve more than tol={settings.tol} for "
-        f"{settings.n_iter_no_change} consecutive epochs. Stopping."
+        f"{settings.n_iter_no_change + 1} consecutive epochs. Stopping."
     )
 
 
 def print_progress(state, seconds):
     line = f"Epoch {state.n_iter}, loss = {state.loss_curve[-1]:.6f}"
-    if state.validation_loss_curve:
+    if state.validation_loss_curve and not math.isnan(state.validation_loss_curve[-1]):
         line += (
             f", validation loss = {state.validation_loss_curve[-1]:.6f}"
             f", validation accuracy = {state.validation_scores[-1]:.4f}"

@@ -5,6 +5,8 @@ The optimizer is checked step by step against its formulas, with the gradient fr
 test_gradients.py) and the loss from scikit-learn's ``log_loss``.
 """
 
+import re
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -251,6 +253,39 @@ def test_verbose_prints_one_line_per_epoch(Estimator, digits, capsys):
     assert len(lines) == 3
     assert "loss = " in lines[0] and "validation loss = " in lines[0]
     assert "validation accuracy = " in lines[0] and lines[0].endswith(" s")
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_verbose_messages_say_what_happened(digits, capsys):
+    X, y = digits
+    # The stopping rule, for every solver: more than n_iter_no_change epochs (or L-BFGS
+    # iterations) without improvement, as many as the message says.
+    # Validation labels that training cannot predict: their loss rises from epoch 1 on.
+    y_val = np.roll(y, 1)
+    for solver in ("sgd", "lbfgs"):
+        model = make(
+            SoftmaxGD, solver=solver, verbose=True, early_stopping=True, n_iter_no_change=2,
+            random_state=0,
+        )  # fmt: skip
+        model.fit(X, y, X_val=X, y_val=y_val)
+        out = capsys.readouterr().out
+        assert "did not improve more than tol=0.0001 for 3 consecutive epochs. Stop" in out
+        assert model.n_iter_ == 4  # epochs 2 to 4 did not improve on the first
+        assert len(re.findall(r"^Epoch \d+, loss = .*, [0-9.]+ s$", out, flags=re.M)) == 4
+    # An adaptive step below 1e-6 is printed as it is, not as 0.000000.
+    adaptive = make(SoftmaxGD, learning_rate="adaptive", learning_rate_init=1e-5, tol=10.0)
+    adaptive.set_params(verbose=True, n_iter_no_change=1, max_iter=6).fit(X, y)
+    assert "Setting learning rate to 2e-06" in capsys.readouterr().out
+    # A warm start without validation data prints no validation loss of NaN.
+    warm = make(SoftmaxGD, verbose=True, max_iter=2, early_stopping=True).fit(X, y)
+    capsys.readouterr()
+    warm.set_params(warm_start=True, early_stopping=False).fit(X, y)
+    assert "nan" not in capsys.readouterr().out
+    # partial_fit trains one epoch per call, whatever the rule: no "Stopping."
+    incremental = make(SoftmaxGD, verbose=True, tol=10.0, n_iter_no_change=1)
+    for _ in range(4):
+        incremental.partial_fit(X, y, classes=np.arange(10))
+    assert "Stopping" not in capsys.readouterr().out
 
 
 def test_convergence_warning_only_when_max_iter_is_reached(digits):

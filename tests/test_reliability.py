@@ -402,9 +402,40 @@ def test_one_ctrl_c_while_the_last_epoch_is_scored_is_reported(iris, monkeypatch
         warnings.simplefilter("always")
         model.fit(X, y)
     messages = [str(w.message) for w in caught]
-    assert any("interrupted (KeyboardInterrupt) after the last of the 3" in m for m in messages)
+    assert any("interrupted (KeyboardInterrupt) after epoch 3 of this call" in m for m in messages)
     assert not any("maximum iterations" in m for m in messages), messages
     assert model.n_iter_ == len(model.loss_curve_) == 3
+
+
+@pytest.mark.skipif(not sigint_available(), reason="SIGINT is handled by someone else here")
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_one_ctrl_c_between_two_epochs_stops_before_the_next(iris, solver, monkeypatch):
+    """A press while epoch 2 is printed: training stops before epoch 3 takes a step,
+    so the model, t_ and the optimizer's state are those of epoch 2's end."""
+    X, y = iris
+    import sknn._training as training
+
+    printed = training.print_progress
+
+    def progress(state, seconds):
+        printed(state, seconds)
+        if state.n_iter == 2:
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(training, "print_progress", progress)
+    settings = dict(solver=solver, batch_size=30, verbose=True, shuffle=False)
+    model = make(MLPClassifierGD, max_iter=5, **settings)
+    with pytest.warns(UserWarning, match="interrupted .* after epoch 2 of this call"):
+        model.fit(X, y)
+    monkeypatch.setattr(training, "print_progress", printed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        two_epochs = make(MLPClassifierGD, max_iter=2, **settings).fit(X, y)
+    assert model.n_iter_ == 2 and model.t_ == two_epochs.t_ == 2 * len(y)
+    for W, W2 in zip(model.coefs_, two_epochs.coefs_, strict=True):
+        assert_array_equal(W, W2)
+    if solver == "adam":
+        assert model._training_state["optimizer"]["steps"] == 2 * 5  # 150 samples, 30 a batch
 
 
 @pytest.mark.skipif(not sigint_available(), reason="SIGINT is handled by someone else here")

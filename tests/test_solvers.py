@@ -292,10 +292,11 @@ def test_ctrl_c_stops_lbfgs_at_the_end_of_an_iteration(iris, monkeypatch):
     X, y = iris
     ctrl_c_at_evaluation(monkeypatch, 6, presses=1)
     model = make(MLPClassifierGD, solver="lbfgs")
-    with pytest.warns(UserWarning, match=r"Training interrupted \(KeyboardInterrupt\) in L-BFGS"):
+    with pytest.warns(UserWarning, match=r"interrupted \(KeyboardInterrupt\) after iteration") as w:
         model.fit(X, y)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert 1 <= model.n_iter_ == len(model.loss_curve_) < 10
+    assert f"after iteration {model.n_iter_} of L-BFGS" in str(w[0].message)  # the last kept
     # The kept parameters are the last iterate, whose J was recorded.
     monkeypatch.undo()
     J, _ = objective_and_gradients(model, X, y)

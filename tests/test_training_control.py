@@ -337,6 +337,27 @@ def test_a_callback_can_stop_training_and_lbfgs_has_iteration_tasks(iris_split):
     assert count(recorder.events, "begin", "batch") == 0
 
 
+class InterruptingRecorder(Recorder):
+    """A Recorder whose end of epoch 2 raises KeyboardInterrupt (Ctrl+C inside it)."""
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None, X=None):
+        result = super().on_fit_task_end(estimator, context, fitted_estimator=fitted_estimator, X=X)
+        if context.task_name == "epoch" and len(self.losses) == 2:
+            raise KeyboardInterrupt
+        return result
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_an_epoch_interrupted_in_its_callback_is_ended_once(solver, iris_split):
+    X, _, y, _ = iris_split
+    recorder = InterruptingRecorder()
+    model = make(MLPClassifierGD, solver=solver, max_iter=10, batch_size=50)
+    with pytest.warns(UserWarning, match=r"interrupted \(KeyboardInterrupt\) after"):
+        model.set_callbacks(recorder).fit(X, y)
+    assert model.n_iter_ == 2
+    assert count(recorder.events, "begin", "epoch") == count(recorder.events, "end", "epoch")
+
+
 def test_progress_bar_and_scoring_monitor_in_a_grid_search(iris_split):
     pytest.importorskip("rich")
     from sklearn.callback import ProgressBar, ScoringMonitor
