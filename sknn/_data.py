@@ -180,7 +180,8 @@ def normalise(sample_weight, weight_mean):
     if sample_weight is None:
         return None
     xp = namespace(sample_weight)
-    weights = sample_weight / weight_mean
+    with np.errstate(over="ignore"):  # (checked right below)
+        weights = sample_weight / weight_mean
     if not all_finite(weights):
         raise ValueError(
             f"sample_weight holds weights up to {largest_magnitude(sample_weight):.3g}, "

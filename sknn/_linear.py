@@ -64,7 +64,8 @@ class LinearNetwork:
         return Z
 
     def output_bound(self, weights, intercepts, input_bound):
-        """A bound on ``|Z|`` for inputs with ``|x| <= input_bound``: ``||W|| b + |b|``."""
+        """A bound on ``|Z|`` for inputs with ``|x| <= input_bound``:
+        ``||W|| input_bound + max |b|``."""
         b = intercepts[0]
         largest_intercept = 0.0 if b is None else largest_magnitude(b)
         return induced_inf_norm(weights[0]) * input_bound + largest_intercept

@@ -197,3 +197,12 @@ def test_partial_fit_keeps_the_ratios_of_the_weights_of_its_calls(Estimator, dig
     tenfold = fit(lambda k, rows: np.full(len(rows), 100.0 if k % 2 else 10.0))
     for a, b in zip(by_chunk, tenfold, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_partial_fit_weights_beyond_floating_point_on_the_first_calls_scale(digits):
+    X, y = digits
+    model = SoftmaxGD(random_state=0)
+    model.partial_fit(X, y, classes=np.arange(10), sample_weight=np.full(len(y), 1e-300))
+    with pytest.raises(ValueError, match="beyond floating point once divided by the mean"):
+        model.partial_fit(X, y, sample_weight=np.full(len(y), 1e300))
+    assert model.n_iter_ == 1  # the refused call changed nothing

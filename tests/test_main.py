@@ -734,3 +734,13 @@ def test_ctrl_c_while_plotting_ends_the_job_with_the_table(capsys, monkeypatch, 
     captured = capsys.readouterr()
     assert list(table_rows(captured.out)) == ["LogisticRegressionGD"]
     assert captured.err == "sknn: interrupted (Ctrl+C); the table shows the models trained\n"
+
+
+def test_the_digits_are_split_75_25_in_every_class():
+    """Stratified: each digit is in the training part in its share of the data."""
+    from sknn._main_data import load_data
+
+    (X_train, X_test, y_train, y_test), _, _ = load_data(None, 0)
+    counts = np.bincount(np.r_[y_train, y_test])
+    assert len(y_test) == int(np.ceil(0.25 * counts.sum()))  # 450 of 1797
+    assert np.all(np.abs(np.bincount(y_train) - 0.75 * counts) <= 1)

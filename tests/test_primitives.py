@@ -5,7 +5,14 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 
-from sknn._primitives import all_finite, gather_rows, induced_inf_norm, matmul_into
+from sknn._linear import LinearNetwork
+from sknn._primitives import (
+    all_finite,
+    gather_rows,
+    induced_inf_norm,
+    largest_magnitude,
+    matmul_into,
+)
 
 rng = np.random.RandomState(0)
 
@@ -47,3 +54,20 @@ def test_induced_inf_norm_bounds_every_product():
     assert induced_inf_norm(W) == pytest.approx(np.abs(W).sum(axis=0).max(), rel=1e-12)
     x = rng.uniform(-2, 2, size=(50, 700))
     assert np.abs(x @ W).max() <= 2 * induced_inf_norm(W)
+
+
+def test_largest_magnitude_is_that_of_negative_entries_too():
+    for x in (np.array([-5.0, 2.0]), np.array([[1.0, -3.0], [2.0, 0.5]]), np.zeros(0)):
+        assert largest_magnitude(x) == (np.abs(x).max() if x.size else 0.0)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_linear_models_output_bound_bounds_every_logit(seed):
+    """For |x| <= 1 the logits' extremes are at the corners of the cube, where the
+    bound (weights and intercepts, negative ones included) must hold."""
+    rng = np.random.RandomState(seed)
+    W, b = rng.normal(size=(3, 2)), rng.normal(scale=3, size=2)
+    corners = np.array(np.meshgrid(*[[-1.0, 1.0]] * 3)).reshape(3, -1).T
+    largest_logit = np.abs(corners @ W + b).max()
+    bound = LinearNetwork().output_bound([W], [b], 1.0)
+    assert largest_logit <= bound <= np.abs(W).sum() + np.abs(b).max() + 1e-12

@@ -439,6 +439,25 @@ def test_one_ctrl_c_between_two_epochs_stops_before_the_next(iris, solver, monke
 
 
 @pytest.mark.skipif(not sigint_available(), reason="SIGINT is handled by someone else here")
+def test_two_presses_while_the_fit_is_published_publish_it_then_interrupt(iris, monkeypatch):
+    """Publication is critical: the second press waits for it, then interrupts."""
+    X, y = iris
+    import sknn._base
+
+    published = sknn._base.publish
+
+    def publish_under_two_presses(*args):
+        two_presses()
+        published(*args)
+
+    monkeypatch.setattr(sknn._base, "publish", publish_under_two_presses)
+    model = make(SoftmaxGD, max_iter=3)
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X, y)
+    assert model.n_iter_ == 3 and hasattr(model, "coef_")  # published whole, first
+
+
+@pytest.mark.skipif(not sigint_available(), reason="SIGINT is handled by someone else here")
 @pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
 def test_one_ctrl_c_while_the_outputs_are_checked_is_reported(iris, solver, monkeypatch):
     """The same after the training loop has returned: while the fitted outputs are

@@ -151,6 +151,20 @@ def test_lbfgs_counts_iterations_and_evaluations(iris):
     assert model.n_iter_ == len(model.loss_curve_) == 3
     assert model.loss_ == model.loss_curve_[-1]
     assert model.t_ >= 3 * len(y) and model.t_ % len(y) == 0  # samples x evaluations
+    # ... every evaluation, those of the line searches included, counted independently.
+    evaluations = []
+    original = Objective.full_batch_value_and_gradient
+
+    def counted(self, *args):
+        evaluations.append(1)
+        return original(self, *args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Objective, "full_batch_value_and_gradient", counted)
+        with pytest.warns(ConvergenceWarning):
+            counted_model = make(MLPClassifierGD, solver="lbfgs", max_iter=3).fit(X, y)
+    assert len(evaluations) > 3  # (line searches evaluate more than once per iteration)
+    assert counted_model.t_ == len(evaluations) * len(y)
     with pytest.warns(ConvergenceWarning, match=r"EVALUATIONS EXCEEDS LIMIT.*max_fun"):
         make(MLPClassifierGD, solver="lbfgs", max_fun=5).fit(X, y)
 

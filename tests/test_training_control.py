@@ -229,6 +229,8 @@ def test_validation_set_errors(iris_split):
         model.fit(X, y, X_val=X_val, y_val=np.full(len(y_val), 7))
     with pytest.raises(ValueError, match="X_val has 3 features, but X has 4"):
         model.fit(X, y, X_val=X_val[:, :3], y_val=y_val)
+    with pytest.raises(ValueError, match="X_val has 5 features, but X has 4"):
+        model.fit(X, y, X_val=np.c_[X_val, X_val[:, :1]], y_val=y_val)
     with pytest.raises(ValueError, match="X_val has 45 samples but y_val has 44"):
         model.fit(X, y, X_val=X_val, y_val=y_val[:-1])
     pd = pytest.importorskip("pandas")
