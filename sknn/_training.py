@@ -58,7 +58,7 @@ class TrainingState:
     # What the sample weights were divided by: their mean in the last fit, or in the
     # first call of partial_fit, whose later calls keep it (the weights of the calls
     # keep their ratios).
-    weight_mean: float = 1.0
+    weight_mean: float | None = None  # (None: not known, as in a model saved before it)
 
     @property
     def n_iter(self):
@@ -329,9 +329,11 @@ DIVERGENCE_RISE = 0.1
 
 def exploded(first_loss, last_loss):
     """Whether the loss of the last epoch is out of all proportion to that of the first
-    mini-batch: over ten times, and larger by over 1 nat (SGD's noise near a small
-    loss, 0.01 against 0.05 say, is neither)."""
-    return last_loss > 10 * first_loss and last_loss - first_loss > 1.0
+    mini-batch: over ten times, and larger by over 10 nats. One mini-batch's loss is a
+    noisy estimate (a batch of one easy sample of a trained model: 0.002 against an
+    epoch's 1.1), but no model that has not diverged loses 10 nats more per sample
+    than where training started."""
+    return last_loss > 10 * first_loss and last_loss - first_loss > 10.0
 
 
 def warn_interrupted_at_the_end(epochs, watch):

@@ -3,6 +3,8 @@
 And a fit that fails while its result is being stored leaves the previous fit whole.
 """
 
+import pickle
+
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
@@ -206,3 +208,17 @@ def test_partial_fit_weights_beyond_floating_point_on_the_first_calls_scale(digi
     with pytest.raises(ValueError, match="beyond floating point once divided by the mean"):
         model.partial_fit(X, y, sample_weight=np.full(len(y), 1e300))
     assert model.n_iter_ == 1  # the refused call changed nothing
+
+
+def test_a_model_saved_before_the_weights_mean_was_kept_goes_on_as_it_did(digits):
+    """Books without weight_mean (a model pickled by an earlier sknn): the next call
+    divides by its own mean, as every call did then, not by 1."""
+    X, y = digits
+    weights = np.full(len(y), 1000.0)
+    kept = SoftmaxGD(random_state=0).partial_fit(X, y, classes=np.arange(10), sample_weight=weights)
+    old = pickle.loads(pickle.dumps(kept))
+    del old._training_state["weight_mean"]
+    for model in (kept, old):
+        model.partial_fit(X, y, sample_weight=weights)
+    np.testing.assert_array_equal(old.coef_, kept.coef_)
+    assert old.loss_curve_ == kept.loss_curve_

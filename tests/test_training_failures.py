@@ -553,6 +553,26 @@ def test_a_loss_that_explodes_within_the_first_epoch_is_reported_as_divergence()
     assert not any("raise the learning rate" in m for m in messages), messages
 
 
+def test_one_easy_first_mini_batch_of_a_warm_start_is_not_called_divergence():
+    """Batches of one sample of a trained model: the first (an easy one) loses 0.002,
+    the epochs about 1.1. Ten times more, yet no divergence: the loss did not explode."""
+    rng = np.random.RandomState(0)
+    X_noisy, y_noisy = rng.normal(size=(200, 2)), rng.randint(1, 10, 200)
+    X_noisy[:100] += 8  # an easy, separated class; the others are noise
+    y_noisy[:100] = 0
+    for seed in range(4):
+        model = make(MLPClassifierGD, batch_size=1, max_iter=20, random_state=seed)
+        model.set_params(learning_rate_init=0.01, hidden_layer_sizes=(10,))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X_noisy, y_noisy)
+        model.set_params(warm_start=True, max_iter=3)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model.fit(X_noisy, y_noisy)
+        assert not any("diverg" in str(w.message) for w in caught), seed
+
+
 def test_sgd_noise_after_a_warm_start_is_not_called_divergence():
     # A warm start at the optimum: the stopping rule ends the call after a few epochs
     # whose loss moves by SGD's noise, a little up or down; no ConvergenceWarning.
