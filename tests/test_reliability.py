@@ -381,22 +381,27 @@ def test_ctrl_c_after_an_epoch_is_recorded_keeps_that_epochs_books(iris, monkeyp
     assert rates[0] == rates[1]
 
 
-@pytest.mark.skipif(not sigint_available(), reason="SIGINT is handled by someone else here")
-def test_one_ctrl_c_while_the_last_epoch_is_scored_is_reported(iris, monkeypatch):
-    """One press after the last mini-batch's check (here while the last epoch's
-    progress line is printed): the fit is whole, and says it was interrupted, instead
-    of dropping the press (and warning that max_iter was reached)."""
-    X, y = iris
+def press_while_epoch_is_printed(monkeypatch, epoch):
+    """One Ctrl+C while the verbose line of ``epoch`` is printed (after its books)."""
     import sknn._training as training
 
     printed = training.print_progress
 
     def progress(state, seconds):
         printed(state, seconds)
-        if state.n_iter == 3:
+        if state.n_iter == epoch:
             signal.raise_signal(signal.SIGINT)
 
     monkeypatch.setattr(training, "print_progress", progress)
+
+
+@pytest.mark.skipif(not sigint_available(), reason="SIGINT is handled by someone else here")
+def test_one_ctrl_c_while_the_last_epoch_is_scored_is_reported(iris, monkeypatch):
+    """One press after the last mini-batch's check (here while the last epoch's
+    progress line is printed): the fit is whole, and says it was interrupted, instead
+    of dropping the press (and warning that max_iter was reached)."""
+    X, y = iris
+    press_while_epoch_is_printed(monkeypatch, 3)
     model = make(MLPClassifierGD, max_iter=3, batch_size=50, verbose=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -413,21 +418,12 @@ def test_one_ctrl_c_between_two_epochs_stops_before_the_next(iris, solver, monke
     """A press while epoch 2 is printed: training stops before epoch 3 takes a step,
     so the model, t_ and the optimizer's state are those of epoch 2's end."""
     X, y = iris
-    import sknn._training as training
-
-    printed = training.print_progress
-
-    def progress(state, seconds):
-        printed(state, seconds)
-        if state.n_iter == 2:
-            signal.raise_signal(signal.SIGINT)
-
-    monkeypatch.setattr(training, "print_progress", progress)
+    press_while_epoch_is_printed(monkeypatch, 2)
     settings = dict(solver=solver, batch_size=30, verbose=True, shuffle=False)
     model = make(MLPClassifierGD, max_iter=5, **settings)
     with pytest.warns(UserWarning, match="interrupted .* after epoch 2 of this call"):
         model.fit(X, y)
-    monkeypatch.setattr(training, "print_progress", printed)
+    monkeypatch.undo()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         two_epochs = make(MLPClassifierGD, max_iter=2, **settings).fit(X, y)
