@@ -370,13 +370,15 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
             ]
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is handled here:
             Z = self._make_network().forward(X, weights, intercepts)
-        if namespace(Z).any(namespace(Z).isnan(Z)):
+        xp = namespace(Z)
+        if xp.any(xp.isnan(Z)):
             # Finite inputs and parameters: only an overflow (inf - inf) makes a NaN.
+            largest = largest_magnitude(X.data if sp.issparse(X) else X)
             raise ValueError(
                 f"{method} cannot score some rows of X: their values (up to "
-                f"{largest_magnitude(X.data if sp.issparse(X) else X):.3g} in magnitude) overflow this model's arithmetic "
-                "to NaN. Scale the features as they were scaled in training (for example "
-                "with StandardScaler)."
+                f"{largest:.3g} in magnitude) overflow this model's arithmetic to NaN. "
+                "Scale the features as they were scaled in training (for example with "
+                "StandardScaler)."
             )
         return Z
 
@@ -402,9 +404,10 @@ class BaseGradientDescentClassifier(ClassifierMixin, BaseGradientDescent):
         if Z.shape[1] == 2:
             # Two infinite logits of one sign (an overflow of new data) tie: a score of 0,
             # not inf - inf, as predict and predict_proba see them.
-            both_infinite = namespace(Z).isinf(Z[:, 0]) & (Z[:, 0] == Z[:, 1])
+            xp = namespace(Z)
+            both_infinite = xp.isinf(Z[:, 0]) & (Z[:, 0] == Z[:, 1])
             with np.errstate(invalid="ignore"):  # (inf - inf, replaced)
-                return namespace(Z).where(both_infinite, 0.0, Z[:, 1] - Z[:, 0])
+                return xp.where(both_infinite, 0.0, Z[:, 1] - Z[:, 0])
         return Z
 
     def predict(self, X: "MatrixLike") -> np.ndarray:
