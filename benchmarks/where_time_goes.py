@@ -17,21 +17,25 @@ taking turns in one process (:func:`race.race`), with one BLAS thread:
    ``dC/dZ``, where the softmax, the loss and ``(P - Y) / N`` were);
 6. ``floor``.
 
-Each row's *cost* is its time per step less the next row's: what that piece adds to
-a fit with the pieces below it still in. The cost of row 5 is what is left: the
-intercepts (their addition and the ``1^T delta`` products), the Python of the
-forward and backward passes and of the epoch loop beyond the floor's, and what a fit
-does once, before and after its epochs (the checks of X and y, the labels, the
-initialisation), which a short fit spreads over few steps. The last line measures
-that part apart: a fit with ``max_iter=0`` (everything but the epochs), its time
-divided by the steps of the other fits. Removing a piece changes only the work, not the products: the weights and
-batches keep their shapes, and no value leaves ordinary floating-point range (the
+The *removed* columns, on the row that takes a piece out, are what that piece added:
+the row above it less this row, with the pieces below still in. On the floor row they
+are what is left beside the products: the intercepts (their addition and the ``1^T
+delta`` products), the Python of the forward and backward passes and of the epoch loop
+beyond the floor's, and what a fit does once, before and after its epochs (the checks
+of X and y, the labels, the initialisation), which a short fit spreads over few steps.
+The line under the table times that last part apart: a fit with ``max_iter=0``
+(everything but the epochs), its time divided by the steps of the other fits (the
+floor's own one-time work, drawing its weights and allocating its buffers, is not
+taken off it). Removing a piece changes only the work, not the products: the weights
+and batches keep their shapes, and no value leaves ordinary floating-point range (the
 fits from row 3 on never move from their initial weights).
 
 Where the buffers of a fit land in memory changes its speed by a few per cent from
 one process to the next, so each configuration runs in ``--processes`` fresh
 processes; the table prints the median over the processes of each process's median
-time per step (and of the ratios to the floor), and the spread of the total.
+time per step, and the medians over the processes of each process's ratio and
+difference (so the removed columns need not add up exactly), and the spread of the
+total.
 
 This is a measurement tool, not a test: it patches two private methods of sknn
 (``SGD.step`` and ``Softmax.loss_gradient``) for the fits of rows 3 to 5 only.
@@ -150,15 +154,15 @@ def main():
     from race import machine_line
     from threadpoolctl import threadpool_limits
 
-    print(
-        f"Where the time above the floor goes; numpy {np.__version__}, sklearn {sklearn.__version__}"
-    )
+    versions = f"numpy {np.__version__}, sklearn {sklearn.__version__}"
+    print(f"Where the time above the floor goes; {versions}")
     with threadpool_limits(1):
         print(machine_line())
     print(
         f"{N_SAMPLES} x 784, 10 classes, {EPOCHS} epochs per fit, {args.fits} fits per row in "
         f"each of {args.processes} processes; us per step: median over the processes of each "
-        "process's median; cost: the row less the next one"
+        "process's median; removed: the row above less this one, in us per step and as a "
+        "share of the floor (medians over the processes)"
     )
     labels = [label for label, *_ in CONFIGURATIONS]
     chosen = [i for i, label in enumerate(labels) if all(text in label for text in args.match)]
@@ -169,21 +173,21 @@ def main():
             output = subprocess.run(command, check=True, capture_output=True, text=True)
             runs.append(json.loads(output.stdout.strip().splitlines()[-1]))
         print(f"\n{labels[index]}")
-        print(
-            f"  {'row':14s} {'us/step':>8s} {'/ floor':>8s} {'cost us':>8s} {'cost / floor':>13s}"
-        )
-        per_step = {row: float(np.median([run[row] for run in runs])) * 1e6 for row in ROWS}
-        for row, below in zip(ROWS, ROWS[1:] + [None]):
+        print(f"  {'row':14s} {'us/step':>8s} {'/ floor':>8s} {'removed us':>11s} {'/ floor':>8s}")
+        for above, row in zip([None, *ROWS], ROWS):
+            per_step = float(np.median([run[row] for run in runs])) * 1e6
             ratio = float(np.median([run[row] / run["floor"] for run in runs]))
-            cost = ""
-            if below is not None:
-                share = float(np.median([(run[row] - run[below]) / run["floor"] for run in runs]))
-                cost = f"{per_step[row] - per_step[below]:8.1f} {share:13.3f}"
-            print(f"  {row:14s} {per_step[row]:8.1f} {ratio:8.3f} {cost}")
+            removed = ""
+            if above is not None:
+                gone = float(np.median([run[above] - run[row] for run in runs])) * 1e6
+                share = float(np.median([(run[above] - run[row]) / run["floor"] for run in runs]))
+                removed = f" {gone:11.1f} {share:8.3f}"
+            print(f"  {row:14s} {per_step:8.1f} {ratio:8.3f}{removed}")
         once = float(np.median([run["once per fit"] for run in runs])) * 1e6
         share = float(np.median([run["once per fit"] / run["floor"] for run in runs]))
         print(
-            f"  of '- loss', once per fit (max_iter=0): {once:.1f} us per step, {share:.3f} of floor"
+            f"  of the floor row's removed, once per fit (max_iter=0): {once:.1f} us per step, "
+            f"{share:.3f} of the floor"
         )
         totals = [run["sknn"] / run["floor"] for run in runs]
         print(f"  sknn / floor over the processes: [{min(totals):.3f}, {max(totals):.3f}]")
