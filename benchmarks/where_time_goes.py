@@ -96,7 +96,8 @@ class Without:
 
 
 def factories(index):
-    """The six rows of configuration ``index``, as factories of unfitted models."""
+    """The six rows of configuration ``index``, and the ``max_iter=0`` fit, as factories
+    of unfitted models."""
     from contenders import sknn_mlp
     from floor import Floor
 
