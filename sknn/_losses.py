@@ -22,6 +22,7 @@ from rounded probabilities, so they stay finite for ``|z|`` up to 1e4 and beyond
 
 import numpy as np
 
+from . import _kernels
 from ._primitives import (
     add_at_labels_,
     apply_,
@@ -104,8 +105,15 @@ class Softmax:
         ``d l_i / d z_ik = p_ik - [k = y_i]`` (for ``k = y_i`` the numerator and the
         normaliser both depend on ``z_ik``; for ``k != y_i`` only the normaliser),
         ``dC/dZ = (1/N) diag(s) (P - Y)``. ``Y``, the one-hot targets, is never formed.
+        With Numba, the same runs as one compiled loop (``_kernels.softmax_loss_gradient``).
         """
         xp, n_samples = namespace(Z), Z.shape[0]
+        weighted = () if sample_weight is None else (sample_weight,)
+        fused = _kernels.compiled("softmax_loss_gradient", Z, *weighted)
+        if fused is not None and isinstance(y, np.ndarray):
+            as_dtype = Z.dtype.type  # NumPy rounds a Python scalar to it first
+            total = fused(Z, y, as_dtype(n_samples), as_dtype(-1 / n_samples), sample_weight)
+            return total / n_samples
         Z -= max_(Z, axis=1, keepdims=True)  # softmax is shift invariant: no overflow
         picked = take_labels(Z, y)  # z_{i,y_i}
         apply_(xp.exp, Z, Z)

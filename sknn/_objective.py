@@ -17,6 +17,8 @@ Unlike scikit-learn's MLPClassifier, ``alpha`` is neither halved nor divided by 
 number of samples (see the user guide's page on the objective).
 """
 
+from . import _kernels
+
 
 class Objective:
     """``J = C + alpha * sum ||W||^2`` of a network and an output unit, with its gradient.
@@ -57,6 +59,10 @@ class Objective:
         """``J = C + alpha ||W||^2`` from ``C``; ``dJ/dW = dC/dW + 2 alpha W`` into ``grads``."""
         if self.alpha:
             w = params.weight_vector
+            fused = _kernels.compiled("add_penalty", w, grads.weight_vector)
+            if fused is not None:  # the same, in one compiled pass over w
+                squares = fused(w, grads.weight_vector, w.dtype.type(2 * self.alpha))
+                return loss + self.alpha * squares
             loss += self.alpha * float(w @ w)
             grads.weight_vector += 2 * self.alpha * w
         return loss

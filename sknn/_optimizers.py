@@ -15,6 +15,7 @@ two-thread fit of the MLP many times slower; see docs/performance.rst.)
 
 import math
 
+from . import _kernels
 from ._primitives import apply_, namespace, zeros_like
 
 #: How much the "adaptive" schedule divides the learning rate by, and where it stops.
@@ -84,9 +85,15 @@ class SGD:
         """One update of ``params`` (in place) from the gradient ``grads`` (overwritten).
 
         No array is allocated: the intermediate results go into ``grads``, which holds
-        the next batch's gradient anyway.
+        the next batch's gradient anyway. With Numba, the same update runs as one
+        compiled loop (``_kernels.sgd_step``).
         """
         mu, v, g = self.momentum, self.velocity, grads
+        fused = _kernels.compiled("sgd_step", params, v, g)
+        if fused is not None:
+            as_dtype = params.dtype.type  # NumPy rounds a Python scalar to it first
+            fused(params, v, g, as_dtype(self.learning_rate), as_dtype(mu), self.nesterov)
+            return
         g *= self.learning_rate  # g is now eta g
         v *= mu
         v -= g  # v <- mu v - eta g
@@ -186,7 +193,10 @@ class Adam:
         self._scratch = zeros_like(first_moment)  # for (1 - beta) g: no array per step
 
     def step(self, params, grads):
-        """One update of ``params`` (in place) from the gradient ``grads`` (overwritten)."""
+        """One update of ``params`` (in place) from the gradient ``grads`` (overwritten).
+
+        With Numba, the same update runs as one compiled loop (``_kernels.adam_step``).
+        """
         beta_1, beta_2, m, v, g = (
             self.beta_1,
             self.beta_2,
@@ -196,6 +206,13 @@ class Adam:
         )
         self.steps += 1
         t = self.steps
+        fused = _kernels.compiled("adam_step", params, m, v, g)
+        if fused is not None:
+            as_dtype = params.dtype.type  # NumPy rounds a Python scalar to it first
+            constants = (beta_1, beta_2, 1 - beta_1, 1 - beta_2, 1 / math.sqrt(1 - beta_2**t))
+            rate = self.learning_rate / (1 - beta_1**t)
+            fused(params, m, v, g, *map(as_dtype, (*constants, self.epsilon, rate)))
+            return
         xp, scratch = namespace(v), self._scratch
         m *= beta_1
         m += apply_(xp.multiply, scratch, g, 1 - beta_1)  # m <- beta_1 m + (1 - beta_1) g

@@ -31,6 +31,8 @@ from scipy.special import logsumexp as _np_logsumexp
 from sklearn.externals import array_api_compat
 from sklearn.utils._array_api import _max_precision_float_dtype, get_namespace, move_to
 
+from . import _kernels
+
 
 def namespace(*arrays):
     """The namespace of the arrays: ``numpy`` itself (the fast path) for NumPy arrays
@@ -179,6 +181,10 @@ def max_(x, axis=None, keepdims=False):
 def relu_(Z):
     """``Z[...] = max(Z, 0)``."""
     if isinstance(Z, np.ndarray):
+        fused = _kernels.compiled("relu", Z)
+        if fused is not None:  # the same, as a compiled loop
+            fused(Z)
+            return Z
         return np.maximum(Z, 0, out=Z)
     Z[...] = namespace(Z).clip(Z, min=0.0)
     return Z
@@ -187,6 +193,10 @@ def relu_(Z):
 def keep_where_positive_(delta, A):
     """``delta[...] = delta * (A > 0)``: zero where ``A`` is not positive."""
     if isinstance(delta, np.ndarray):
+        fused = _kernels.compiled("keep_where_positive", delta, A)
+        if fused is not None:  # the same, as a compiled loop
+            fused(delta, A)
+            return delta
         # Multiplying by the 0/1 mask is several times faster than `delta[A <= 0] = 0`.
         return np.multiply(delta, A > 0, out=delta)
     delta[...] = namespace(delta).where(A > 0, delta, 0.0)

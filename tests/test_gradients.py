@@ -87,7 +87,11 @@ def test_zero_gradient_is_not_reported_as_an_error():
     # Softmax intercepts at the zero initialisation with balanced classes: dJ/db = 0.
     balanced = np.arange(15) % 3
     errors = check_gradients(SoftmaxGD(alpha=0.1), X, balanced)
-    assert errors["intercept_"] < TOLERANCE, errors
+    # Measured against the floor 1e-4 |J|, the rounding of J alone gives finite
+    # differences errors up to about 1e-16 / epsilon / 1e-4 = 1e-6: here, with nothing
+    # else to measure, that is all there is (a zero gradient divided by itself would
+    # give an error of order 1).
+    assert errors["intercept_"] < 10 * TOLERANCE, errors
 
 
 def test_a_registered_activation_can_be_trained_and_checked(monkeypatch):
