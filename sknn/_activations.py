@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import _kernels
 from ._primitives import apply_, expit, keep_where_positive_, namespace, relu_
 
 #: The "improved sigmoid" of LeCun et al., 1.7159 * tanh(2x / 3): f(1) = 1, f(-1) = -1.
@@ -77,6 +78,10 @@ def logistic(Z):
 
 def logistic_derivative(A, delta):
     """f'(z) = f(z) (1 - f(z)) = A (1 - A)."""
+    fused = _kernels.compiled("logistic_derivative", delta, A)
+    if fused is not None:  # the same, as a compiled loop
+        fused(delta, A, A.dtype.type(1))
+        return
     delta *= A
     delta *= 1 - A
 

@@ -105,6 +105,21 @@ def softmax_loss_gradient(Z, y, n, minus_one_over_n, sample_weight):
     return total
 
 
+def add_intercept(Z, b):
+    """``Z += b``, ``b`` added to every row: ``add_intercept_`` of ``_primitives.py``."""
+    for i in range(Z.shape[0]):
+        for j in range(Z.shape[1]):
+            Z[i, j] += b[j]
+
+
+def logistic_derivative(delta, A, one):
+    """``delta *= A; delta *= 1 - A``: ``logistic_derivative`` of ``_activations.py``
+    (``one`` is 1 in the arrays' dtype, where NumPy computes ``1 - A``)."""
+    for i in range(delta.shape[0]):
+        for j in range(delta.shape[1]):
+            delta[i, j] = (delta[i, j] * A[i, j]) * (one - A[i, j])
+
+
 def relu(Z):
     """``Z[...] = max(Z, 0)``, NaN kept: ``relu_`` of ``_primitives.py``."""
     for i in range(Z.shape[0]):
@@ -120,7 +135,16 @@ def keep_where_positive(delta, A):
             delta[i, j] *= 1 if A[i, j] > 0 else 0
 
 
-_LOOPS = (sgd_step, adam_step, add_penalty, softmax_loss_gradient, relu, keep_where_positive)
+_LOOPS = (
+    sgd_step,
+    adam_step,
+    add_penalty,
+    softmax_loss_gradient,
+    add_intercept,
+    logistic_derivative,
+    relu,
+    keep_where_positive,
+)
 
 
 def compiled(name, *arrays):

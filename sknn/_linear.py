@@ -17,6 +17,7 @@ from sklearn.utils.extmath import safe_sparse_dot
 from ._classifier import BaseGradientDescentClassifier
 from ._lbfgs import FTOL_LINEAR
 from ._primitives import (
+    add_intercept_,
     copy_of,
     empty,
     induced_inf_norm,
@@ -60,7 +61,7 @@ class LinearNetwork:
         else:
             Z = matmul_into(X, W, workspace[: X.shape[0], ...])
         if b is not None:
-            Z += b
+            add_intercept_(Z, b)  # Z = X W + b
         return Z
 
     def output_bound(self, weights, intercepts, input_bound):

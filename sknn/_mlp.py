@@ -20,6 +20,7 @@ from sklearn.utils.extmath import safe_sparse_dot
 
 from ._activations import get_activation
 from ._primitives import (
+    add_intercept_,
     apply_,
     empty,
     induced_inf_norm,
@@ -145,7 +146,7 @@ class MultilayerPerceptron:
                 Z = safe_sparse_dot(A, W)
             else:
                 Z = matmul_into(A, W, workspace.outputs[j - 1][:n, ...])
-            Z += b  # z_j = a_{j-1} W_j + b_j
+            add_intercept_(Z, b)  # z_j = a_{j-1} W_j + b_j
             if j < L:
                 self.activation.forward(Z)  # a_j = f(z_j), in place
                 A = (

@@ -178,6 +178,16 @@ def max_(x, axis=None, keepdims=False):
     return namespace(x).max(x, axis=axis, keepdims=keepdims)
 
 
+def add_intercept_(Z, b):
+    """``Z += b``: the intercepts ``b`` (one per column) added to every row of ``Z``."""
+    fused = _kernels.compiled("add_intercept", Z, b)
+    if fused is not None:  # the same, as a compiled loop
+        fused(Z, b)
+        return Z
+    Z += b
+    return Z
+
+
 def relu_(Z):
     """``Z[...] = max(Z, 0)``."""
     if isinstance(Z, np.ndarray):

@@ -14,11 +14,12 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_digits
 
 from sknn import MLPClassifierGD, SoftmaxGD, _kernels
+from sknn._activations import ACTIVATIONS
 from sknn._losses import Softmax
 from sknn._objective import Objective
 from sknn._optimizers import SGD, Adam
 from sknn._parameters import Parameters
-from sknn._primitives import keep_where_positive_, relu_
+from sknn._primitives import add_intercept_, keep_where_positive_, relu_
 
 needs_numba = pytest.mark.skipif(not _kernels.available(), reason="Numba is not installed")
 DTYPES = [np.float32, np.float64]
@@ -176,3 +177,17 @@ def test_without_numba_the_numpy_code_runs(monkeypatch):
     Z = np.array([[-1.0, 2.0]])
     relu_(Z)
     assert_array_equal(Z, [[0.0, 2.0]])
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_intercepts_and_the_sigmoid_derivative_agree(dtype, order):
+    Z = np.asarray(rng.normal(size=(9, 6)), dtype=dtype, order=order)
+    b = rng.normal(size=6).astype(dtype)
+    (fused, _), (plain, _) = both_ways(add_intercept_, Z, b)
+    assert_array_equal(fused[0], plain[0])
+    assert_array_equal(fused[0], Z + b)
+    A = rng.uniform(size=Z.shape).astype(dtype)
+    (fused, _), (plain, _) = both_ways(ACTIVATIONS["logistic"].derivative, A, Z)
+    assert_array_equal(fused[1], plain[1])
